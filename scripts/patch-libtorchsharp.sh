@@ -4,7 +4,7 @@
 # Does nothing where the host's libstdc++ already has that version, so such users run the
 # library exactly as published.
 set -euo pipefail
-dest=$1; work=$2
+dest=$1; work=$(realpath -m "$2")
 lib="$dest/libLibTorchSharp.so"
 [ -f "$lib" ] || { echo "patch-libtorchsharp: $lib not found" >&2; exit 1; }
 
@@ -31,7 +31,7 @@ patchelf --clear-symbol-version _ZSt21ios_base_library_initv \
 
 # Mark the GLIBCXX_3.4.32 entry of .gnu.version_r weak (VER_FLG_WEAK = 2), so the loader
 # no longer refuses an older libstdc++ for a version nothing binds to any more.
-section=$(readelf -S -W "$work/libLibTorchSharp.so" | awk '$2 == ".gnu.version_r" {print $5}')
+section=$(readelf -S -W "$work/libLibTorchSharp.so" | awk '{for (i = 1; i < NF; i++) if ($i == ".gnu.version_r") print $(i + 3)}')
 entry=$(readelf -V "$work/libLibTorchSharp.so" | awk '/Name: GLIBCXX_3\.4\.32/ {print $1; exit}' | tr -d ':')
 [ -n "$section" ] && [ -n "$entry" ] || { echo "patch-libtorchsharp: version entry not found" >&2; exit 1; }
 offset=$(( 0x$section + entry + 4 ))   # Elf64_Vernaux: vna_hash (4 bytes), then vna_flags

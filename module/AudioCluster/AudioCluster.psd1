@@ -1,0 +1,30 @@
+@{
+    RootModule           = 'AudioCluster.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'b6f0c3f2-8d3e-4a57-9a61-2f4b4c1f7d21'
+    Author               = 'AudioCluster contributors'
+    CompanyName          = 'AudioCluster'
+    Copyright            = '(c) AudioCluster contributors. MIT License.'
+    Description          = 'Cluster audio without labels: decode and resample, log-mel spectrograms, embeddings, clustering and quality metrics equal to scikit-learn.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('AudioCluster.format.ps1xml')
+    CmdletsToExport      = @(
+        'Import-Audio'
+        'Get-Spectrogram'
+        'Get-AudioEmbedding'
+        'Invoke-AudioClustering'
+        'Measure-ClusterQuality'
+        'New-SyntheticAudioSet'
+        'Get-AudioClusterEnvironment'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('audio', 'clustering', 'machine-learning', 'spectrogram', 'Linux')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}
