@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Installs what the build and tests need beyond the .NET SDK, on Debian/Ubuntu.
-# - patchelf and a C compiler: only where libstdc++ lacks GLIBCXX_3.4.32 (see patch-libtorchsharp.sh)
-# - PowerShell and Pester come from NuGet (dotnet tool restore, the test project), not apt.
+# Installs what the build and tests need beyond the .NET SDK, on Debian/Ubuntu, only where missing:
+# - patchelf and a C compiler: to adapt libLibTorchSharp.so where libstdc++ lacks GLIBCXX_3.4.32
+#   (see patch-libtorchsharp.sh); binutils for readelf;
+# - ffmpeg (with --with-ffmpeg): decodes FLAC, M4A, Opus and the like; the tests use it to make
+#   MP3/Ogg/FLAC files. The module works without it and says so when a file needs it.
+# PowerShell (dotnet tool restore) and the test libraries come from NuGet, not apt.
 set -euo pipefail
 need=()
 command -v patchelf >/dev/null || need+=(patchelf)
 command -v cc >/dev/null || need+=(gcc libc6-dev)
 command -v readelf >/dev/null || need+=(binutils)
-if [ ${#need[@]} -gt 0 ]; then
-  if ! command -v apt-get >/dev/null; then
-    echo "Please install: ${need[*]}" >&2; exit 1
-  fi
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+if [ "${1:-}" = "--with-ffmpeg" ]; then
+  command -v ffmpeg >/dev/null || need+=(ffmpeg)
 fi
+[ ${#need[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "Please install: ${need[*]}" >&2
+  exit 1
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "Installing ${need[*]} ..."
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,51 @@
+using System.Collections;
+using System.Management.Automation;
+using AudioCluster.Encoders;
+
+namespace AudioCluster.PowerShell.Infrastructure;
+
+/// <summary>One pipeline object reduced to what clustering needs: its vector, source and label.</summary>
+sealed record VectorItem(float[] Vector, string Source, string? Label);
+
+static class VectorInput
+{
+    /// <summary>Reads an AudioEmbedding, or any object with a numeric Vector property.</summary>
+    public static VectorItem Read(PSObject input, int index)
+    {
+        if (input.BaseObject is AudioEmbedding e) return new VectorItem(e.Vector, e.Source, e.Label);
+        var value = input.Properties["Vector"]?.Value;
+        if (value is PSObject wrapped) value = wrapped.BaseObject;
+        var vector = value switch
+        {
+            float[] f => f,
+            double[] d => Array.ConvertAll(d, x => (float)x),
+            IEnumerable items and not string => ToFloats(items, index),
+            _ => throw new ArgumentException($"Input {index} has no numeric 'Vector' property (got {(value == null ? "none" : value.GetType().Name)}); pipe AudioEmbedding objects or objects with a float[] Vector."),
+        };
+        var source = Text(input, "Source") ?? Text(input, "FullName") ?? Text(input, "Path") ?? Text(input, "Name") ?? $"#{index}";
+        return new VectorItem(vector, source, Text(input, "Label"));
+    }
+
+    public static string? Text(PSObject input, string property)
+    {
+        var value = input.Properties[property]?.Value;
+        return value == null ? null : LanguagePrimitives.ConvertTo<string>(value);
+    }
+
+    static float[] ToFloats(IEnumerable items, int index)
+    {
+        var list = new List<float>();
+        foreach (var item in items)
+        {
+            try
+            {
+                list.Add(LanguagePrimitives.ConvertTo<float>(item));
+            }
+            catch (PSInvalidCastException)
+            {
+                throw new ArgumentException($"Input {index}: Vector holds a non-numeric value '{item}'.");
+            }
+        }
+        return list.ToArray();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using AudioCluster.Tests;
+
+namespace AudioCluster.PowerShell.Tests;
+
+/// <summary>The native stacks inside PowerShell: loaded from the module folder, on first use only.</summary>
+public sealed class EnvironmentTests : IClassFixture<ModuleHostFixture>
+{
+    readonly ModuleHost host;
+
+    public EnvironmentTests(ModuleHostFixture fixture) => host = fixture.Host;
+
+    static string ModuleDir => Path.GetDirectoryName(ModuleHost.ModuleManifest)!;
+
+    [Fact]
+    public void EnvironmentReportsLibtorchAndOnnxRuntimeFromTheModuleFolder()
+    {
+        var r = host.Run("Get-AudioClusterEnvironment");
+        Assert.Null(r.Terminating);
+        Assert.Empty(r.Errors);
+        var env = r.Output.Single();
+        Assert.True((bool)env.Properties["TorchLoaded"].Value, (string?)env.Properties["TorchError"].Value);
+        Assert.StartsWith("2.", (string)env.Properties["TorchVersion"].Value);
+        Assert.StartsWith(ModuleDir, (string)env.Properties["TorchLibraryPath"].Value);
+        // The forward pass ran in libtorch: a finite, non-zero sum.
+        var check = (double?)env.Properties["TorchForwardCheck"].Value;
+        Assert.NotNull(check);
+        Assert.True(double.IsFinite(check!.Value) && check.Value != 0);
+        Assert.True((bool)env.Properties["OnnxRuntimeLoaded"].Value, (string?)env.Properties["OnnxError"].Value);
+        Assert.StartsWith(ModuleDir, (string)env.Properties["OnnxRuntimeLibraryPath"].Value);
+        Assert.Contains("CPUExecutionProvider", (string[])env.Properties["OnnxExecutionProviders"].Value);
+    }
+
+    static string? PwshTool()
+    {
+        var manifest = Path.Combine(ModuleHost.RepoRoot, "dotnet-tools.json");
+        return File.Exists(manifest) ? "dotnet" : null;
+    }
+
+    static (int Exit, string Out, string Err) RunPwsh(string script)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ModuleHost.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", script }) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("pwsh did not finish in 120 s"); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    static void SkipWithoutPwsh()
+    {
+        Skip.If(PwshTool() == null, "dotnet-tools.json not found");
+        var probe = RunPwsh("$PSVersionTable.PSVersion.ToString()");
+        Skip.If(probe.Exit != 0, "PowerShell is not restored as a local tool (run 'dotnet tool restore'): " + probe.Err);
+    }
+
+    [SkippableFact]
+    public void ImportModuleInPwshLoadsNoNativeLibrary()
+    {
+        SkipWithoutPwsh();
+        var r = RunPwsh($@"
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            Import-Module '{ModuleHost.ModuleManifest}'
+            $ms = $sw.ElapsedMilliseconds
+            $natives = Get-Content /proc/$PID/maps | Where-Object {{ $_ -match 'libtorch|libonnxruntime|libLibTorchSharp' }}
+            ""import-ms=$ms natives=$(@($natives).Count)""");
+        Assert.Equal(0, r.Exit);
+        Assert.Contains("natives=0", r.Out);
+        Console.WriteLine("Import-Module AudioCluster in pwsh: " + r.Out.Trim());
+    }
+
+    [SkippableFact]
+    public void EnvironmentRunsInRealPwsh()
+    {
+        SkipWithoutPwsh();
+        var r = RunPwsh($@"
+            Import-Module '{ModuleHost.ModuleManifest}'
+            $e = Get-AudioClusterEnvironment
+            ""torch=$($e.TorchLoaded) forward=$($e.TorchForwardCheck -ne $null) onnx=$($e.OnnxRuntimeLoaded) path=$($e.TorchLibraryPath)""");
+        Assert.Equal(0, r.Exit);
+        Assert.Contains("torch=True forward=True onnx=True", r.Out);
+        Assert.Contains("path=" + ModuleDir, r.Out);
+    }
+}

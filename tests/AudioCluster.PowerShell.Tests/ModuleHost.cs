@@ -1,0 +1,64 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using AudioCluster.Tests;
+
+namespace AudioCluster.PowerShell.Tests;
+
+/// <summary>What one script run produced, stream by stream.</summary>
+public sealed record ScriptResult(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, IReadOnlyList<WarningRecord> Warnings, Exception? Terminating);
+
+/// <summary>A PowerShell runspace with the built module (out/AudioCluster) imported, as a user has it.</summary>
+public sealed class ModuleHost : IDisposable
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string ModuleManifest { get; } = Path.Combine(RepoRoot, "out", "AudioCluster", "AudioCluster.psd1");
+
+    readonly Runspace runspace;
+
+    public ModuleHost()
+    {
+        if (!File.Exists(ModuleManifest))
+            throw new InvalidOperationException($"The module is not built: {ModuleManifest} is missing (dotnet build -c Release).");
+        var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule(ModuleManifest);
+        runspace = RunspaceFactory.CreateRunspace(state);
+        runspace.Open();
+    }
+
+    public ScriptResult Run(string script, IDictionary<string, object?>? variables = null)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = runspace;
+        if (variables != null)
+            foreach (var (name, value) in variables) runspace.SessionStateProxy.SetVariable(name, value);
+        ps.AddScript(script);
+        Collection<PSObject> output = new();
+        Exception? terminating = null;
+        try
+        {
+            output = ps.Invoke();
+        }
+        catch (RuntimeException e)
+        {
+            terminating = e;
+        }
+        return new ScriptResult(output, ps.Streams.Error.ToList(), ps.Streams.Warning.ToList(), terminating);
+    }
+
+    public void Dispose() => runspace.Dispose();
+
+    static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "AudioCluster.PowerShell.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>One module host for a whole test class (importing costs a little; state is reset per script).</summary>
+public sealed class ModuleHostFixture : IDisposable
+{
+    public ModuleHost Host { get; } = new();
+    public void Dispose() => Host.Dispose();
+}
