@@ -69,6 +69,12 @@ public static class AudioDecoder
         catch (UnauthorizedAccessException ex) { throw new AudioDecodeException(full, "access denied", ex); }
         catch (IOException ex) when (ex is not AudioDecodeException) { throw new AudioDecodeException(full, ex.Message, ex); }
 
+        return Finish(full, samples, rate, channels, format, options);
+    }
+
+    /// <summary>Downmix then resample, as the options ask.</summary>
+    internal static AudioClip Finish(string path, float[] samples, int rate, int channels, string format, AudioReadOptions options)
+    {
         if (options.Mono && channels > 1)
         {
             samples = AudioMath.Downmix(samples, channels);
@@ -79,7 +85,7 @@ public static class AudioDecoder
             samples = ResampleInterleaved(samples, channels, rate, target);
             rate = target;
         }
-        return new AudioClip(full, samples, rate, channels, options.Label, format);
+        return new AudioClip(path, samples, rate, channels, options.Label, format);
     }
 
     static (float[], int, int, string) WithFormat((float[] S, int R, int C) d, string format) => (d.S, d.R, d.C, format);
@@ -92,10 +98,8 @@ public static class AudioDecoder
             string advice = Ffmpeg.MissingAdvice(why == null ? what : "it");
             throw new AudioDecodeException(path, why == null ? advice : $"{what} {why}; {advice}");
         }
-        var (s, r, c) = Ffmpeg.Decode(ffmpeg, path, options);
-        string tag = System.IO.Path.GetExtension(path).TrimStart('.').ToLowerInvariant();
-        if (tag.Length == 0) tag = what.Split('/', ' ')[0].ToLowerInvariant();
-        return (s, r, c, "ffmpeg:" + tag);
+        var (s, r, c) = Ffmpeg.DecodeRaw(ffmpeg, path, options);
+        return (s, r, c, Ffmpeg.FormatTag(path, what));
     }
 
     static float[] ResampleInterleaved(float[] samples, int channels, int from, int to)

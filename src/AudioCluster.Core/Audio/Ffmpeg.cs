@@ -48,8 +48,31 @@ public static class Ffmpeg
         return $"{what} is decoded through ffmpeg, which was not found on PATH; install it (e.g. apt-get install ffmpeg, brew install ffmpeg, winget install ffmpeg) or set {EnvironmentVariable} to its path";
     }
 
-    /// <summary>Decodes any file ffmpeg reads to float32 at its native rate and channel count.</summary>
-    internal static (float[] Samples, int SampleRate, int Channels) Decode(string ffmpeg, string path, AudioReadOptions options)
+    /// <summary>
+    /// Decodes any file ffmpeg can read, bypassing the built-in decoders (e.g. to compare with them,
+    /// or for an MP3/Ogg the managed decoders reject). Throws when ffmpeg is not available.
+    /// </summary>
+    public static AudioClip Decode(string path, AudioReadOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new AudioReadOptions();
+        options.Validate();
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new AudioDecodeException(full, "file not found");
+        var ffmpeg = Locate() ?? throw new AudioDecodeException(full, MissingAdvice("this file"));
+        var (s, r, c) = DecodeRaw(ffmpeg, full, options);
+        return AudioDecoder.Finish(full, s, r, c, FormatTag(full, "audio"), options);
+    }
+
+    internal static string FormatTag(string path, string what)
+    {
+        string tag = Path.GetExtension(path).TrimStart('.').ToLowerInvariant();
+        if (tag.Length == 0) tag = what.Split('/', ' ')[0].ToLowerInvariant();
+        return "ffmpeg:" + tag;
+    }
+
+    /// <summary>Decodes to float32 at the file's native rate and channel count.</summary>
+    internal static (float[] Samples, int SampleRate, int Channels) DecodeRaw(string ffmpeg, string path, AudioReadOptions options)
     {
         var psi = new ProcessStartInfo(ffmpeg)
         {
