@@ -59,7 +59,7 @@ public class LogMelReferenceTests(ITestOutputHelper output)
         // One int16 step in the wave moves the quiet high bands by up to 0.1 in log, so an inexact resampler
         // says nothing about log-mel (checked on torch's own waves below); report it as such instead.
         Skip.If(differing > 0, $"Resampler.Resample differs from torchaudio's resample in {differing} of {total} int16 samples " +
-                               "(torch's conv1d sums float32 fused multiply-adds in tap order); see FsddLogMelOfTorchWavesMatchesTorchaudio");
+                               "(the reference waves are reproduced by float32 fused multiply-adds in tap order); see FsddLogMelOfTorchWavesMatchesTorchaudio");
         AssertClose(files.Zip(waves).Select(p => Compare(p.First, p.Second)), "through Resampler");
     }
 
