@@ -84,19 +84,17 @@ public static class ClusterMetrics
         double total = t.N;
         double logTotal = Math.Log(total);
         double mi = 0;
-        for (int i = 0; i < t.ClassCount; i++)
-            for (int j = 0; j < t.ClusterCount; j++)
-            {
-                int nij = t[i, j];
-                if (nij == 0) continue;
-                double p = nij / total;
-                // log(n^2 / (a_i b_j)) with the product in exact integers, as scikit-learn does.
-                double logOuter = -Math.Log((double)((long)t.ClassSizes[i] * t.ClusterSizes[j])) + logTotal + logTotal;
-                double term = p * (Math.Log(nij) - logTotal) + p * logOuter;
-                // scikit-learn zeroes rounding residue per cell.
-                if (Math.Abs(term) < MachineEpsilon) term = 0.0;
-                mi += term;
-            }
+        foreach (var cell in t.Cells)
+        {
+            int nij = cell.Count;
+            double p = nij / total;
+            // log(n^2 / (a_i b_j)) with the product in exact integers, as scikit-learn does.
+            double logOuter = -Math.Log((double)((long)t.ClassSizes[cell.Class] * t.ClusterSizes[cell.Cluster])) + logTotal + logTotal;
+            double term = p * (Math.Log(nij) - logTotal) + p * logOuter;
+            // scikit-learn zeroes rounding residue per cell.
+            if (Math.Abs(term) < MachineEpsilon) term = 0.0;
+            mi += term;
+        }
         return Math.Max(mi, 0.0);
     }
 
@@ -186,14 +184,13 @@ public static class ClusterMetrics
     {
         ArgumentNullException.ThrowIfNull(t);
         long n = t.N, sumSquares = 0, sameCluster = 0, sameClass = 0;
-        for (int i = 0; i < t.ClassCount; i++)
-            for (int j = 0; j < t.ClusterCount; j++)
-            {
-                long v = t[i, j];
-                sumSquares += v * v;
-                sameCluster += v * t.ClusterSizes[j];
-                sameClass += v * t.ClassSizes[i];
-            }
+        foreach (var cell in t.Cells)
+        {
+            long v = cell.Count;
+            sumSquares += v * v;
+            sameCluster += v * t.ClusterSizes[cell.Cluster];
+            sameClass += v * t.ClassSizes[cell.Class];
+        }
         long tp = sumSquares - n;
         long fp = sameCluster - sumSquares;
         long fn = sameClass - sumSquares;
@@ -226,9 +223,7 @@ public static class ClusterMetrics
     {
         ArgumentNullException.ThrowIfNull(t);
         long n = t.N, tk = 0, pk = 0, qk = 0;
-        for (int i = 0; i < t.ClassCount; i++)
-            for (int j = 0; j < t.ClusterCount; j++)
-                tk += (long)t[i, j] * t[i, j];
+        foreach (var cell in t.Cells) tk += (long)cell.Count * cell.Count;
         foreach (long b in t.ClusterSizes) pk += b * b;
         foreach (long a in t.ClassSizes) qk += a * a;
         tk -= n; pk -= n; qk -= n;
@@ -239,13 +234,10 @@ public static class ClusterMetrics
     public static double Purity(ContingencyTable t)
     {
         ArgumentNullException.ThrowIfNull(t);
+        var max = new int[t.ClusterCount];
+        foreach (var cell in t.Cells) max[cell.Cluster] = Math.Max(max[cell.Cluster], cell.Count);
         long sum = 0;
-        for (int j = 0; j < t.ClusterCount; j++)
-        {
-            int max = 0;
-            for (int i = 0; i < t.ClassCount; i++) max = Math.Max(max, t[i, j]);
-            sum += max;
-        }
+        foreach (var m in max) sum += m;
         return (double)sum / t.N;
     }
 
@@ -262,7 +254,8 @@ public static class ClusterMetrics
 
     /// <summary>
     /// The optimal cluster-to-class matching: for each cluster column, the class row it is matched
-    /// to, or -1. Useful for confusion matrices in reports.
+    /// to, or -1 where it is left unmatched (or could only be matched to a class it shares no point
+    /// with). Useful for confusion matrices in reports.
     /// </summary>
     public static int[] MatchClustersToClasses(ContingencyTable t, int excludedCluster = -1)
     {
@@ -271,25 +264,48 @@ public static class ClusterMetrics
         return classOfCluster;
     }
 
+    // Zero cells add nothing to a matching, so the best matching is the union of the best
+    // matchings of the connected parts of the class-cluster graph (non-empty cells as edges).
+    // Each part is solved densely; singleton-heavy tables split into many tiny parts.
     static long MatchedCount(ContingencyTable t, int excludedCluster, out int[] classOfCluster)
     {
         int r = t.ClassCount, c = t.ClusterCount;
         classOfCluster = new int[c];
         Array.Fill(classOfCluster, -1);
-        var columns = Enumerable.Range(0, c).Where(j => j != excludedCluster).ToArray();
-        if (columns.Length == 0) return 0;
-        var score = new long[r, columns.Length];
-        for (int i = 0; i < r; i++)
-            for (int k = 0; k < columns.Length; k++)
-                score[i, k] = t[i, columns[k]];
-        var colOfRow = LinearAssignment.Maximize(score);
-        long matched = 0;
-        for (int i = 0; i < r; i++)
+        var parent = new int[r + c];   // union-find over rows 0..r-1 and columns r..r+c-1
+        for (int i = 0; i < parent.Length; i++) parent[i] = i;
+        int Find(int a) { while (parent[a] != a) a = parent[a] = parent[parent[a]]; return a; }
+        foreach (var cell in t.Cells)
+            if (cell.Cluster != excludedCluster) parent[Find(cell.Class)] = Find(r + cell.Cluster);
+
+        var parts = new Dictionary<int, (List<int> Rows, List<int> Cols)>();
+        (List<int> Rows, List<int> Cols) Part(int node)
         {
-            int k = colOfRow[i];
-            if (k < 0) continue;
-            matched += score[i, k];
-            classOfCluster[columns[k]] = i;
+            int root = Find(node);
+            if (!parts.TryGetValue(root, out var p)) parts[root] = p = (new List<int>(), new List<int>());
+            return p;
+        }
+        for (int i = 0; i < r; i++) Part(i).Rows.Add(i);
+        for (int j = 0; j < c; j++) if (j != excludedCluster) Part(r + j).Cols.Add(j);
+
+        var localCol = new int[c];
+        long matched = 0;
+        foreach (var (rows, cols) in parts.Values)
+        {
+            if (rows.Count == 0 || cols.Count == 0) continue;
+            for (int k = 0; k < cols.Count; k++) localCol[cols[k]] = k;
+            var score = new long[rows.Count, cols.Count];
+            for (int k = 0; k < rows.Count; k++)
+                foreach (var cell in t.RowCells(rows[k]))
+                    if (cell.Cluster != excludedCluster) score[k, localCol[cell.Cluster]] = cell.Count;
+            var colOfRow = LinearAssignment.Maximize(score);
+            for (int k = 0; k < rows.Count; k++)
+            {
+                int m = colOfRow[k];
+                if (m < 0 || score[k, m] == 0) continue;
+                matched += score[k, m];
+                classOfCluster[cols[m]] = rows[k];
+            }
         }
         return matched;
     }
@@ -307,12 +323,8 @@ public static class ClusterMetrics
     static bool IsOneToOne(ContingencyTable t)
     {
         if (t.ClassCount != t.ClusterCount) return false;
-        for (int i = 0; i < t.ClassCount; i++)
-            for (int j = 0; j < t.ClusterCount; j++)
-            {
-                int v = t[i, j];
-                if (v != 0 && (v != t.ClassSizes[i] || v != t.ClusterSizes[j])) return false;
-            }
+        foreach (var cell in t.Cells)
+            if (cell.Count != t.ClassSizes[cell.Class] || cell.Count != t.ClusterSizes[cell.Cluster]) return false;
         return true;
     }
 

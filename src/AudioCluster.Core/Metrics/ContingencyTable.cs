@@ -1,53 +1,90 @@
 namespace AudioCluster.Metrics;
 
+/// <summary>One non-empty cell of a contingency table.</summary>
+public readonly record struct ContingencyCell(int Class, int Cluster, int Count);
+
 /// <summary>
 /// Counts of points per (class, cluster) pair: rows are classes (true labels), columns are
 /// clusters, both in sorted id order. Only classes and clusters that occur are present.
+/// Stored sparsely (non-empty cells only), so thousands of singleton labels stay cheap.
 /// </summary>
 public class ContingencyTable
 {
-    readonly int[,] _counts;
+    readonly ContingencyCell[] _cells;   // row-major order
+    readonly int[] _rowStart;            // cells of row i: [_rowStart[i], _rowStart[i + 1])
 
-    /// <summary>Wraps a count matrix (classes x clusters). Empty rows or columns are not allowed.</summary>
-    public ContingencyTable(int[,] counts)
+    /// <summary>Wraps a dense count matrix (classes x clusters). Empty rows or columns are not allowed.</summary>
+    public ContingencyTable(int[,] counts) : this(Sparse(counts), counts.GetLength(0), counts.GetLength(1)) { }
+
+    // cells: row-major, no zero counts, no duplicates.
+    private protected ContingencyTable(ContingencyCell[] cells, int classCount, int clusterCount)
     {
-        ArgumentNullException.ThrowIfNull(counts);
-        int r = counts.GetLength(0), c = counts.GetLength(1);
-        if (r == 0 || c == 0) throw new ArgumentException("A contingency table needs at least one class and one cluster.", nameof(counts));
-        _counts = (int[,])counts.Clone();
-        ClassSizes = new int[r];
-        ClusterSizes = new int[c];
+        if (classCount == 0 || clusterCount == 0)
+            throw new ArgumentException("A contingency table needs at least one class and one cluster.");
+        _cells = cells;
+        _rowStart = new int[classCount + 1];
+        ClassSizes = new int[classCount];
+        ClusterSizes = new int[clusterCount];
         long n = 0;
-        for (int i = 0; i < r; i++)
-            for (int j = 0; j < c; j++)
-            {
-                int v = _counts[i, j];
-                if (v < 0) throw new ArgumentException($"Count [{i},{j}] is negative.", nameof(counts));
-                ClassSizes[i] += v;
-                ClusterSizes[j] += v;
-                n += v;
-            }
-        if (n > int.MaxValue) throw new ArgumentException("Too many points for a contingency table.", nameof(counts));
-        for (int i = 0; i < r; i++)
-            if (ClassSizes[i] == 0) throw new ArgumentException($"Class row {i} is empty.", nameof(counts));
-        for (int j = 0; j < c; j++)
-            if (ClusterSizes[j] == 0) throw new ArgumentException($"Cluster column {j} is empty.", nameof(counts));
+        foreach (var c in cells)
+        {
+            _rowStart[c.Class + 1]++;
+            ClassSizes[c.Class] += c.Count;
+            ClusterSizes[c.Cluster] += c.Count;
+            n += c.Count;
+        }
+        for (int i = 0; i < classCount; i++) _rowStart[i + 1] += _rowStart[i];
+        if (n > int.MaxValue) throw new ArgumentException("Too many points for a contingency table.");
+        for (int i = 0; i < classCount; i++)
+            if (ClassSizes[i] == 0) throw new ArgumentException($"Class row {i} is empty.");
+        for (int j = 0; j < clusterCount; j++)
+            if (ClusterSizes[j] == 0) throw new ArgumentException($"Cluster column {j} is empty.");
         N = (int)n;
     }
 
-    public int ClassCount => _counts.GetLength(0);
-    public int ClusterCount => _counts.GetLength(1);
+    public int ClassCount => ClassSizes.Length;
+    public int ClusterCount => ClusterSizes.Length;
     /// <summary>Number of points.</summary>
     public int N { get; }
     /// <summary>Row sums: points per class.</summary>
     public int[] ClassSizes { get; }
     /// <summary>Column sums: points per cluster.</summary>
     public int[] ClusterSizes { get; }
+    /// <summary>The non-empty cells, row by row, columns ascending within a row.</summary>
+    public ReadOnlySpan<ContingencyCell> Cells => _cells;
 
-    public int this[int classIndex, int clusterIndex] => _counts[classIndex, clusterIndex];
+    /// <summary>The non-empty cells of one class row.</summary>
+    public ReadOnlySpan<ContingencyCell> RowCells(int classIndex)
+    {
+        if ((uint)classIndex >= (uint)ClassCount) throw new ArgumentOutOfRangeException(nameof(classIndex));
+        return _cells.AsSpan(_rowStart[classIndex], _rowStart[classIndex + 1] - _rowStart[classIndex]);
+    }
 
-    /// <summary>A copy of the counts (classes x clusters).</summary>
-    public int[,] ToArray() => (int[,])_counts.Clone();
+    public int this[int classIndex, int clusterIndex]
+    {
+        get
+        {
+            if ((uint)classIndex >= (uint)ClassCount) throw new ArgumentOutOfRangeException(nameof(classIndex));
+            if ((uint)clusterIndex >= (uint)ClusterCount) throw new ArgumentOutOfRangeException(nameof(clusterIndex));
+            int lo = _rowStart[classIndex], hi = _rowStart[classIndex + 1] - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                int c = _cells[mid].Cluster;
+                if (c == clusterIndex) return _cells[mid].Count;
+                if (c < clusterIndex) lo = mid + 1; else hi = mid - 1;
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>The counts as a dense matrix (classes x clusters).</summary>
+    public int[,] ToArray()
+    {
+        var a = new int[ClassCount, ClusterCount];
+        foreach (var c in _cells) a[c.Class, c.Cluster] = c.Count;
+        return a;
+    }
 
     /// <summary>
     /// Builds the table of two equal-length labelings. Ids are sorted with <paramref name="comparer"/>
@@ -68,10 +105,34 @@ public class ContingencyTable
         var clusterIds = SortedIds(clusters, comparer, "cluster assignments");
         var classIndex = IndexOf(classIds);
         var clusterIndex = IndexOf(clusterIds);
-        var counts = new int[classIds.Length, clusterIds.Length];
-        for (int i = 0; i < classes.Count; i++)
-            counts[classIndex[classes[i]], clusterIndex[clusters[i]]]++;
-        return new ContingencyTable<T>(counts, classIds, clusterIds);
+        // Sort the (row, column) keys of all points and count runs: row-major cells, no dense matrix.
+        var keys = new long[classes.Count];
+        for (int i = 0; i < keys.Length; i++)
+            keys[i] = (long)classIndex[classes[i]] * clusterIds.Length + clusterIndex[clusters[i]];
+        Array.Sort(keys);
+        var cells = new List<ContingencyCell>();
+        for (int s = 0; s < keys.Length;)
+        {
+            int e = s;
+            while (e < keys.Length && keys[e] == keys[s]) e++;
+            cells.Add(new ContingencyCell((int)(keys[s] / clusterIds.Length), (int)(keys[s] % clusterIds.Length), e - s));
+            s = e;
+        }
+        return new ContingencyTable<T>(cells.ToArray(), classIds, clusterIds);
+    }
+
+    static ContingencyCell[] Sparse(int[,] counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var cells = new List<ContingencyCell>();
+        for (int i = 0; i < counts.GetLength(0); i++)
+            for (int j = 0; j < counts.GetLength(1); j++)
+            {
+                int v = counts[i, j];
+                if (v < 0) throw new ArgumentException($"Count [{i},{j}] is negative.", nameof(counts));
+                if (v > 0) cells.Add(new ContingencyCell(i, j, v));
+            }
+        return cells.ToArray();
     }
 
     static T[] SortedIds<T>(IReadOnlyList<T> values, IComparer<T> comparer, string what) where T : notnull
@@ -98,7 +159,7 @@ public class ContingencyTable
 /// <summary>A contingency table that knows the class and cluster ids of its rows and columns.</summary>
 public sealed class ContingencyTable<T> : ContingencyTable where T : notnull
 {
-    internal ContingencyTable(int[,] counts, T[] classIds, T[] clusterIds) : base(counts)
+    internal ContingencyTable(ContingencyCell[] cells, T[] classIds, T[] clusterIds) : base(cells, classIds.Length, clusterIds.Length)
     {
         ClassIds = classIds;
         ClusterIds = clusterIds;

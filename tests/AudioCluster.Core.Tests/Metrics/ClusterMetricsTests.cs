@@ -180,4 +180,55 @@ public class ClusterMetricsTests
         var t = ContingencyTable.Create(a.ToList(), b.ToList());
         Assert.Equal(BruteForceEmi(a, b), ClusterMetrics.ExpectedMutualInformation(t), 1e-13);
     }
+
+    [Fact]
+    public void DenseAndSparseViewsAgree()
+    {
+        var counts = new[,] { { 3, 0, 1 }, { 0, 2, 0 } };
+        var t = new ContingencyTable(counts);
+        Assert.Equal(counts, t.ToArray());
+        Assert.Equal(new[] { new ContingencyCell(0, 0, 3), new ContingencyCell(0, 2, 1), new ContingencyCell(1, 1, 2) }, t.Cells.ToArray());
+        Assert.Equal(0, t[1, 0]);
+        Assert.Equal(1, t[0, 2]);
+        Assert.Equal(6, t.N);
+        Assert.Throws<ArgumentException>(() => new ContingencyTable(new[,] { { 1, 0 } }));   // empty cluster column
+    }
+
+    [Fact]
+    public void AccuracyMatchesADenseAssignmentOnRandomTables()
+    {
+        var rng = new Random(11);
+        for (int rep = 0; rep < 200; rep++)
+        {
+            int n = rng.Next(1, 80);
+            var a = Enumerable.Range(0, n).Select(_ => rng.Next(1 + rep % 9)).ToList();
+            var b = Enumerable.Range(0, n).Select(_ => rng.Next(1 + rep % 13)).ToList();
+            var t = ContingencyTable.Create(a, b);
+            var dense = t.ToArray();
+            var score = new long[t.ClassCount, t.ClusterCount];
+            for (int i = 0; i < t.ClassCount; i++)
+                for (int j = 0; j < t.ClusterCount; j++) score[i, j] = dense[i, j];
+            var m = LinearAssignment.Maximize(score);
+            long best = m.Select((j, i) => j >= 0 ? score[i, j] : 0).Sum();
+            Assert.Equal((double)best / n, ClusterMetrics.HungarianAccuracy(t), 1e-15);
+            var match = ClusterMetrics.MatchClustersToClasses(t);
+            Assert.Equal(best, match.Select((i, j) => i >= 0 ? (long)dense[i, j] : 0).Sum());
+            Assert.Equal(match.Count(i => i >= 0), match.Where(i => i >= 0).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void ManySingletonLabelsStayCheap()
+    {
+        // 20,000 x 20,000 would be 1.6 GB dense; the sparse table and per-component matching need little.
+        int n = 20_000;
+        var ids = Enumerable.Range(0, n).Select(i => "clip" + i).ToList();
+        var q = ClusterMetrics.Evaluate(ids, Enumerable.Range(0, n).Select(i => (n - i).ToString()).ToList());
+        Assert.Equal(1.0, q.Accuracy);
+        Assert.Equal(1.0, q.ARI);
+        Assert.Equal(1.0, q.AMI);
+        var r = ClusterMetrics.Evaluate(ids, Enumerable.Range(0, n).Select(i => (i % 10).ToString()).ToList());
+        Assert.Equal(10.0 / n, r.Accuracy, 1e-15);
+        Assert.Equal(10, r.Clusters);
+    }
 }
