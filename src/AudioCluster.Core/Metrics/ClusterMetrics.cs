@@ -35,6 +35,8 @@ public static class ClusterMetrics
     public static ClusterQuality Evaluate(ContingencyTable table, int noiseColumn = -1, NmiAverage average = NmiAverage.Arithmetic)
     {
         ArgumentNullException.ThrowIfNull(table);
+        if (noiseColumn < -1 || noiseColumn >= table.ClusterCount)
+            throw new ArgumentOutOfRangeException(nameof(noiseColumn), noiseColumn, $"Must be -1 (no noise cluster) or a column of the table (0..{table.ClusterCount - 1}).");
         var (h, c, v) = HomogeneityCompletenessVMeasure(table);
         return new ClusterQuality
         {
