@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+
+namespace AudioCluster.Features;
+
+/// <summary>Window, FFT plan and filterbank for one set of options, built once and shared by all threads.</summary>
+internal sealed class MelPipeline
+{
+    static readonly ConcurrentDictionary<MelSpectrogramOptions, MelPipeline> Cache = new();
+
+    public static MelPipeline Get(MelSpectrogramOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Cache.TryGetValue(options, out var p)) return p;
+        options.Validate();
+        // Bounded: a caller sweeping many option sets should not grow memory without limit.
+        if (Cache.Count > 64) Cache.Clear();
+        return Cache.GetOrAdd(options, static o => new MelPipeline(o));
+    }
+
+    public MelSpectrogramOptions Options { get; }
+    public RealFft Fft { get; }
+    public double[] Window { get; }
+    public MelFilterbank Filterbank { get; }
+
+    MelPipeline(MelSpectrogramOptions o)
+    {
+        Options = o;
+        Fft = RealFft.Get(o.NFft);
+        Window = Features.Window.PaddedHann(o.EffectiveWinLength, o.NFft);
+        Filterbank = new MelFilterbank(o.FrequencyBins, o.FMin, o.EffectiveFMax, o.NMels, o.SampleRate, o.MelNorm, o.MelScale);
+    }
+
+    sealed class Scratch { public double[] Spectrum = [], Mel = []; }
+    [ThreadStatic] static Scratch? t_scratch;
+
+    /// <summary>Mel spectrogram, NMels x frames row-major (mel[m * frames + t]).</summary>
+    public float[] Mel(ReadOnlySpan<float> x, out int frames)
+    {
+        var o = Options;
+        frames = Stft.FrameCount(x.Length, o.NFft, o.HopLength, o.Center);
+        var s = t_scratch ??= new Scratch();
+        if (s.Spectrum.Length < Fft.Bins) s.Spectrum = new double[Fft.Bins];
+        if (s.Mel.Length < o.NMels) s.Mel = new double[o.NMels];
+        var spectrum = s.Spectrum.AsSpan(0, Fft.Bins);
+        var mel = s.Mel.AsSpan(0, o.NMels);
+        var result = new float[o.NMels * frames];
+        for (int t = 0; t < frames; t++)
+        {
+            Stft.Frame(x, t, o.HopLength, o.Center, Window, Fft, o.Power, spectrum);
+            Filterbank.Apply(spectrum, mel);
+            for (int m = 0; m < mel.Length; m++) result[m * frames + t] = (float)mel[m];
+        }
+        return result;
+    }
+
+    /// <summary>Natural log(mel + LogOffset) in place.</summary>
+    public void Log(float[] mel)
+    {
+        double offset = Options.LogOffset;
+        for (int i = 0; i < mel.Length; i++) mel[i] = (float)Math.Log(mel[i] + offset);
+    }
+}
