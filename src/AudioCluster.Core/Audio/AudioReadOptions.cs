@@ -1,7 +1,7 @@
 namespace AudioCluster.Audio;
 
 /// <summary>How <see cref="AudioDecoder"/> prepares a clip.</summary>
-public sealed class AudioReadOptions
+public sealed record AudioReadOptions
 {
     /// <summary>Resample to this rate (torchaudio-compatible); null keeps the file's rate.</summary>
     public int? SampleRate { get; set; }

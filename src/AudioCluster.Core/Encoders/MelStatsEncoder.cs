@@ -20,7 +20,7 @@ namespace AudioCluster.Encoders;
 /// </para>
 /// Thread-safe: one instance may encode many clips in parallel.
 /// </summary>
-public sealed class MelStatsEncoder
+public sealed class MelStatsEncoder : IAudioEncoder
 {
     public MelStatsEncoder(MelSpectrogramOptions? options = null, int mfccCount = 20)
     {
@@ -38,6 +38,9 @@ public sealed class MelStatsEncoder
     public int Dimensions => 2 * Options.NMels + 4 * MfccCount;
     /// <summary>Encoder id with its parameters, e.g. "MelStats/v1 sr=16000 n_fft=1024 hop=160 mels=64 mfcc=20".</summary>
     public string Id { get; }
+    public int SampleRate => Options.SampleRate;
+
+    public float[] Encode(ReadOnlySpan<float> mono) => Encode(mono, Options.SampleRate);
 
     /// <summary>Encodes a mono clip. The caller resamples: <paramref name="sampleRate"/> must equal Options.SampleRate.</summary>
     public float[] Encode(ReadOnlySpan<float> mono, int sampleRate)

@@ -102,7 +102,7 @@ public sealed class GetSpectrogramCommand : AudioInputCmdlet
             Power = Power,
             MelScale = MelScale,
             MelNorm = MelNorm,
-            LogOffset = LogOffset,
+            LogOffset = (float)LogOffset,
         };
     }
 
@@ -118,8 +118,8 @@ public sealed class GetSpectrogramCommand : AudioInputCmdlet
         return Kind switch
         {
             SpectrogramKind.LogMel => LogMel.Compute(mono, options, clip.Source, clip.Label),
-            SpectrogramKind.Mel => LogMel.ComputeMel(mono, options, clip.Source, clip.Label),
-            SpectrogramKind.Mfcc => Mfcc.Compute(mono, options, MfccCount, clip.Source, clip.Label),
+            SpectrogramKind.Mel => MelSpectrogram.Compute(mono, options, clip.Source, clip.Label),
+            SpectrogramKind.Mfcc => Mfcc.Compute(mono, options, clip.Source, clip.Label, MfccCount),
             _ => throw new NotSupportedException($"-Kind {Kind} is not supported here; use LogMel, Mel or Mfcc."),
         };
     }

@@ -89,19 +89,17 @@ public sealed class InvokeAudioClusteringCommand : AudioClusterCmdlet
             ThrowParameterError($"-ClusterCount {ClusterCount} is more than the {items.Count} inputs.", nameof(ClusterCount));
 
         int n = items.Count, d = items[0].Vector.Length;
-        var data = new double[n * d];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) data[i * d + j] = items[i].Vector[j];
-        if (Standardize) VectorPreprocessing.Standardize(data, n, d);
-        if (L2Normalize) VectorPreprocessing.L2Normalize(data, n, d);
+        var data = DataMatrix.FromRows(items.Select(i => i.Vector).ToList());
+        if (Standardize) data = VectorPreprocessing.Standardize(data);
+        if (L2Normalize) data = VectorPreprocessing.L2Normalize(data);
 
         var clock = Stopwatch.StartNew();
         ReportProgress($"K-means (k={ClusterCount})", 0, Restarts, force: true);
-        var options = new KMeansOptions(ClusterCount) { Restarts = Restarts, MaxIterations = MaxIterations, Tolerance = Tolerance, Seed = Seed };
+        var options = new KMeansOptions(ClusterCount, Restarts, MaxIterations, Tolerance, Seed);
         KMeansResult result;
         try
         {
-            result = KMeans.Fit(data, n, d, options, Cancellation);
+            result = KMeans.Fit(data, options, Cancellation);
         }
         catch (OperationCanceledException)
         {

@@ -74,12 +74,12 @@ public sealed class MeasureClusterQualityCommand : AudioClusterCmdlet
     void WriteConfusionMatrix()
     {
         var table = ContingencyTable.Create(labels, clusters);
-        for (int i = 0; i < table.Classes.Count; i++)
+        for (int i = 0; i < table.ClassCount; i++)
         {
             var row = new PSObject();
-            row.Properties.Add(new PSNoteProperty("Label", table.Classes[i]));
-            for (int j = 0; j < table.Clusters.Count; j++)
-                row.Properties.Add(new PSNoteProperty(table.Clusters[j], table.Counts[i, j]));
+            row.Properties.Add(new PSNoteProperty("Label", table.ClassIds[i]));
+            for (int j = 0; j < table.ClusterCount; j++)
+                row.Properties.Add(new PSNoteProperty(table.ClusterIds[j], table[i, j]));
             row.TypeNames.Insert(0, "AudioCluster.ConfusionRow");
             WriteObject(row);
         }

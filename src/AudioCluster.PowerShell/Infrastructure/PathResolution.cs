@@ -40,7 +40,7 @@ static class PathResolution
                 onError(new FileNotFoundException($"Cannot find '{input}': no such file or folder.", input), input);
                 continue;
             }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException or ProviderNotFoundException or DriveNotFoundException)
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException)
             {
                 onError(e, input);
                 continue;
