@@ -19,13 +19,20 @@ internal static class ManagedCodecs
             var buf = new float[4608 * channels];
             long pos = 0, end = valid is { } v ? lead + v : long.MaxValue;   // decoded frames, end of real audio
             int got;
-            while (!collector.IsFull && pos < end && (got = mp3.ReadSamples(buf, 0, buf.Length)) > 0)
+            bool endOfStream = false;
+            while (!collector.IsFull && pos < end)
             {
+                got = mp3.ReadSamples(buf, 0, buf.Length);
+                if (got <= 0) { endOfStream = true; break; }
                 long frames = got / channels;
                 long a = Math.Clamp(lead - pos, 0, frames), b = Math.Clamp(end - pos, 0, frames);
                 if (b > a) collector.Add(buf.AsSpan((int)(a * channels), (int)((b - a) * channels)));
                 pos += frames;
             }
+            if (pos == 0) throw new AudioDecodeException(path, "no audio could be decoded from the MP3 stream (corrupt, or no valid frames)");
+            // The Info header says how long the stream is; NLayer skips damaged frames silently.
+            if (endOfStream && valid != null && pos < end - 1152)
+                throw new AudioDecodeException(path, $"truncated or corrupt MP3: the header declares {valid} samples per channel but only {Math.Max(0, pos - lead)} could be decoded");
             return (collector.ToArray(path), rate, channels);
         }
         catch (Exception ex) when (ex is not (AudioDecodeException or OutOfMemoryException))
@@ -88,11 +95,16 @@ internal static class ManagedCodecs
             using var vorbis = new VorbisReader(s, closeOnDispose: false);
             int channels = vorbis.Channels, rate = vorbis.SampleRate;
             if (channels <= 0 || rate <= 0) throw new AudioDecodeException(path, "not a valid Ogg Vorbis stream");
-            var collector = FrameCollector.For(options, rate, channels, vorbis.TotalSamples);
+            long expected = vorbis.TotalSamples;   // from the last page's granule position
+            var collector = FrameCollector.For(options, rate, channels, expected);
             var buf = new float[4096 * channels];
             int got;
             while (!collector.IsFull && (got = vorbis.ReadSamples(buf, 0, buf.Length)) > 0)
                 collector.Add(buf.AsSpan(0, got - got % channels));
+            if (collector.FramesSeen == 0)
+                throw new AudioDecodeException(path, "no audio could be decoded from the Ogg Vorbis stream (corrupt, or headers only)");
+            if (!collector.IsFull && expected > 0 && collector.FramesSeen < expected - 4096)
+                throw new AudioDecodeException(path, $"corrupt Ogg Vorbis data: the stream declares {expected} samples per channel but only {collector.FramesSeen} could be decoded");
             return (collector.ToArray(path), rate, channels);
         }
         catch (Exception ex) when (ex is not (AudioDecodeException or OutOfMemoryException))

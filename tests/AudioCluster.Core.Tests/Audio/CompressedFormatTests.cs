@@ -76,6 +76,43 @@ public class CompressedFormatTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void Truncated_or_damaged_mp3_is_reported()
+    {
+        var (dir, src, _, ffmpeg) = MakeSource();
+        using var _d = dir;
+        var mp3 = dir.File("x.mp3");
+        AudioTestUtil.RunFfmpeg(ffmpeg, "-i", src, mp3);
+        var bytes = File.ReadAllBytes(mp3);
+
+        File.WriteAllBytes(dir.File("cut.mp3"), bytes[..(bytes.Length / 2)]);
+        var ex = Assert.Throws<AudioDecodeException>(() => AudioDecoder.Decode(dir.File("cut.mp3")));
+        Assert.Contains("truncated or corrupt MP3", ex.Message);
+
+        var damaged = (byte[])bytes.Clone();
+        new Random(1).NextBytes(damaged.AsSpan(damaged.Length / 3, 2000));
+        File.WriteAllBytes(dir.File("damaged.mp3"), damaged);
+        Assert.Throws<AudioDecodeException>(() => AudioDecoder.Decode(dir.File("damaged.mp3")));
+
+        // A crop that ends before the damage still decodes.
+        var head = AudioDecoder.Decode(dir.File("cut.mp3"), new AudioReadOptions { Duration = TimeSpan.FromSeconds(0.2) });
+        Assert.Equal(8820, head.FrameCount);
+    }
+
+    [SkippableFact]
+    public void Damaged_ogg_is_reported()
+    {
+        var (dir, src, _, ffmpeg) = MakeSource();
+        using var _d = dir;
+        var ogg = dir.File("x.ogg");
+        AudioTestUtil.RunFfmpeg(ffmpeg, "-i", src, "-c:a", "libvorbis", ogg);
+        var bytes = File.ReadAllBytes(ogg);
+        new Random(1).NextBytes(bytes.AsSpan(bytes.Length / 3, 2000));
+        File.WriteAllBytes(dir.File("damaged.ogg"), bytes);
+        var ex = Assert.Throws<AudioDecodeException>(() => AudioDecoder.Decode(dir.File("damaged.ogg")));
+        Assert.Contains("damaged.ogg", ex.Message);
+    }
+
+    [SkippableFact]
     public void Crop_works_on_ffmpeg_path_and_stops_early()
     {
         var (dir, src, mono, ffmpeg) = MakeSource();
