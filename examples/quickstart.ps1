@@ -20,7 +20,7 @@ $clock = [Diagnostics.Stopwatch]::StartNew()
 $embeddings = Get-ChildItem $Path -Filter *.wav |
     Import-Audio -SampleRate 16000 -LabelPattern '^(?<label>[a-z]+)_' |
     Get-AudioEmbedding
-$clusters = $embeddings | Invoke-AudioClustering -ClusterCount $ClassCount -Standardize -Seed $Seed
+$clusters = $embeddings | Invoke-AudioClustering -ClusterCount $ClassCount -L2Normalize -Seed $Seed
 Write-Host ("Embedded and clustered {0} clips in {1:0.0} s" -f $embeddings.Count, $clock.Elapsed.TotalSeconds) -ForegroundColor Cyan
 
 Write-Host "`nClusters against the true sound classes:" -ForegroundColor Cyan

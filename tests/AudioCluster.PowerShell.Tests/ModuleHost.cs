@@ -6,7 +6,14 @@ using AudioCluster.Tests;
 namespace AudioCluster.PowerShell.Tests;
 
 /// <summary>What one script run produced, stream by stream.</summary>
-public sealed record ScriptResult(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, IReadOnlyList<WarningRecord> Warnings, Exception? Terminating);
+public sealed record ScriptResult(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, IReadOnlyList<WarningRecord> Warnings, Exception? Terminating)
+{
+    /// <summary>
+    /// The error that stopped the statement: a cmdlet's ThrowTerminatingError ends only its own
+    /// statement inside a script, so it lands in the error stream rather than stopping the run.
+    /// </summary>
+    public string? StoppingError => Terminating?.Message ?? Errors.FirstOrDefault()?.Exception.Message;
+}
 
 /// <summary>A PowerShell runspace with the built module (out/AudioCluster) imported, as a user has it.</summary>
 public sealed class ModuleHost : IDisposable

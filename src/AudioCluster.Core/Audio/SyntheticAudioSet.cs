@@ -83,12 +83,12 @@ public static class SyntheticAudioSet
         Normalise(y, 1.0);
         double floor = Math.Pow(10, -2.5 - rng.NextDouble());   // -50 .. -70 dB relative noise floor
         for (int j = 0; j < n; j++) y[j] += floor * Gauss(rng);
-        Normalise(y, 0.25 + 0.65 * rng.NextDouble());
+        Normalise(y, 0.4 + 0.3 * rng.NextDouble());
     }
 
     static void Tone(Span<double> y, int sr, Random rng)
     {
-        double f = Uniform(rng, 200, 1000), phase = rng.NextDouble() * 2 * Math.PI;
+        double f = Uniform(rng, 500, 700), phase = rng.NextDouble() * 2 * Math.PI;
         double attack = Uniform(rng, 0.005, 0.05), release = Uniform(rng, 0.05, 0.2);
         for (int j = 0; j < y.Length; j++)
             y[j] = Math.Sin(2 * Math.PI * f * j / sr + phase) * AttackRelease(j, y.Length, sr, attack, release);
@@ -110,7 +110,7 @@ public static class SyntheticAudioSet
     static void NoiseBursts(Span<double> y, int sr, Random rng)
     {
         // Band-passed white noise, switched on in 2-4 bursts.
-        double centre = Uniform(rng, 1000, Math.Min(4000, 0.35 * sr)), q = Uniform(rng, 1.5, 4);
+        double centre = Uniform(rng, 600, Math.Min(1200, 0.35 * sr)), q = Uniform(rng, 1.5, 4);
         var bp = Biquad.BandPass(centre, q, sr);
         int bursts = rng.Next(2, 5);
         var gate = new double[y.Length];
@@ -127,7 +127,7 @@ public static class SyntheticAudioSet
     static void Clicks(Span<double> y, int sr, Random rng)
     {
         // Regular train of short ringing clicks, 4-20 per second.
-        double rate = Uniform(rng, 4, 20), ring = Uniform(rng, 2000, Math.Min(5000, 0.4 * sr));
+        double rate = Uniform(rng, 4, 20), ring = Uniform(rng, Math.Min(3000, 0.3 * sr), Math.Min(5000, 0.4 * sr));
         double decay = Uniform(rng, 0.0008, 0.002), jitter = 0.05 / rate;
         for (double t = Uniform(rng, 0, 1 / rate); t < (double)y.Length / sr; t += 1 / rate + jitter * Gauss(rng))
         {
@@ -144,7 +144,7 @@ public static class SyntheticAudioSet
     static void Harmonic(Span<double> y, int sr, Random rng)
     {
         // Decaying harmonic stack (struck string / piano-like), 6-10 partials with 1/k amplitudes.
-        double f0 = Uniform(rng, 100, 400), tau = Uniform(rng, 0.2, 0.6);
+        double f0 = Uniform(rng, 100, 160), tau = Uniform(rng, 0.2, 0.6);
         int partials = rng.Next(6, 11);
         for (int h = 1; h <= partials && h * f0 < 0.45 * sr; h++)
         {
@@ -156,7 +156,7 @@ public static class SyntheticAudioSet
 
     static void AmTone(Span<double> y, int sr, Random rng)
     {
-        double fc = Uniform(rng, 300, 1500), fm = Uniform(rng, 3, 12), depth = Uniform(rng, 0.6, 1);
+        double fc = Uniform(rng, 1600, 2400), fm = Uniform(rng, 3, 12), depth = Uniform(rng, 0.6, 1);
         double phase = rng.NextDouble() * 2 * Math.PI;
         for (int j = 0; j < y.Length; j++)
         {
@@ -168,7 +168,7 @@ public static class SyntheticAudioSet
     static void Drone(Span<double> y, int sr, Random rng)
     {
         // Low tone with two harmonics and slow vibrato.
-        double f = Uniform(rng, 60, 150), vib = Uniform(rng, 4, 7), depth = Uniform(rng, 0.01, 0.03);
+        double f = Uniform(rng, 60, 90), vib = Uniform(rng, 4, 7), depth = Uniform(rng, 0.01, 0.03);
         double phase = 0;
         for (int j = 0; j < y.Length; j++)
         {
@@ -181,7 +181,7 @@ public static class SyntheticAudioSet
     static void Pluck(Span<double> y, int sr, Random rng)
     {
         // Karplus-Strong: a noise burst circulating in a delay line with a averaging low-pass.
-        double f0 = Uniform(rng, 100, 600), loss = Uniform(rng, 0.990, 0.998);
+        double f0 = Uniform(rng, 250, 350), loss = Uniform(rng, 0.990, 0.998);
         int period = Math.Max(2, (int)Math.Round(sr / f0));
         var line = new double[period];
         for (int j = 0; j < period; j++) line[j] = rng.NextDouble() * 2 - 1;
@@ -195,7 +195,7 @@ public static class SyntheticAudioSet
     static void Bell(Span<double> y, int sr, Random rng)
     {
         // Inharmonic partials (ratios of a struck bar/bell), the higher ones dying faster.
-        double f = Uniform(rng, 300, 900), tau = Uniform(rng, 0.3, 0.8);
+        double f = Uniform(rng, 900, 1200), tau = Uniform(rng, 0.3, 0.8);
         double[] ratios = [1.0, 2.76, 5.40, 8.93];
         double[] amps = [1.0, 0.6, 0.4, 0.25];
         for (int h = 0; h < ratios.Length && ratios[h] * f < 0.45 * sr; h++)
