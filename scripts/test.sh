@@ -8,19 +8,23 @@ bash scripts/install-prerequisites.sh --with-ffmpeg || exit 1
 dotnet tool restore >/dev/null || exit 1
 dotnet build -c Release AudioCluster.PowerShell.sln -nologo -clp:NoSummary -v:q || exit 1
 
-log=$(mktemp)
+results=$(mktemp -d)
 status=0
 for project in tests/AudioCluster.Core.Tests tests/AudioCluster.PowerShell.Tests; do
-  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" 2>&1 | tee -a "$log" \
-    | grep -E '^\s*(Passed|Failed|Skipped) |^(Passed|Failed)!|^\s+(Error Message|Stack Trace):|^Test Run|^\s*\[xUnit|FSDD|Import-Module' || true
+  name=$(basename "$project")
+  dotnet test "$project" -c Release --no-build --nologo --results-directory "$results" \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" 2>&1 \
+    | grep -E '^\s*(Failed|Skipped) |^\s+(Error Message|Stack Trace):|^\s{3,}\S|^(Total tests|\s+(Passed|Failed|Skipped):)|FSDD|Import-Module' || true
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  [ -f "$results/$name.trx" ] || { echo "No results from $project"; status=1; }
 done
 
-# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 57, Skipped: 2, Total: 59").
-read -r failed passed skipped < <(grep -E '^(Passed|Failed)! +- Failed:' "$log" \
-  | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' \
-  | awk '{f += $1; p += $2; s += $3} END {print f + 0, p + 0, s + 0}')
-rm -f "$log"
+# Sum the counters of every test run: <Counters total=".." executed=".." passed=".." failed=".." ...>
+counter() { grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s += $1} END {print s + 0}'; }
+passed=$(counter passed)
+failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
+skipped=$(counter notExecuted)
+rm -rf "$results"
 [ "$failed" -eq 0 ] || status=1
 [ "$passed" -gt 0 ] || status=1
 echo
