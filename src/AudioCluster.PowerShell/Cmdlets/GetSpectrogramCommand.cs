@@ -120,7 +120,8 @@ public sealed class GetSpectrogramCommand : AudioInputCmdlet
             SpectrogramKind.LogMel => LogMel.Compute(mono, options, clip.Source, clip.Label),
             SpectrogramKind.Mel => MelSpectrogram.Compute(mono, options, clip.Source, clip.Label),
             SpectrogramKind.Mfcc => Mfcc.Compute(mono, options, clip.Source, clip.Label, MfccCount),
-            _ => throw new NotSupportedException($"-Kind {Kind} is not supported here; use LogMel, Mel or Mfcc."),
+            SpectrogramKind.Power => Stft.Compute(mono, options, clip.Source, clip.Label),
+            _ => throw new NotSupportedException($"-Kind {Kind} is not supported."),
         };
     }
 }
