@@ -10,11 +10,8 @@ namespace AudioCluster.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "Spectrogram", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(Spectrogram))]
-public sealed class GetSpectrogramCommand : AudioInputCmdlet
+public sealed class GetSpectrogramCommand : ClipTransformCmdlet
 {
-    [Parameter(Mandatory = true, ParameterSetName = ClipSet, ValueFromPipeline = true)]
-    public AudioClip? InputObject { get; set; }
-
     [Parameter]
     public SpectrogramKind Kind { get; set; } = SpectrogramKind.LogMel;
 
@@ -104,12 +101,6 @@ public sealed class GetSpectrogramCommand : AudioInputCmdlet
             MelNorm = MelNorm,
             LogOffset = (float)LogOffset,
         };
-    }
-
-    protected override void ProcessRecord()
-    {
-        if (InputObject != null) Enqueue(InputObject);
-        else base.ProcessRecord();
     }
 
     protected override object Transform(AudioClip clip, CancellationToken cancellation)
