@@ -37,9 +37,11 @@ public sealed class EnvironmentTests : IClassFixture<ModuleHostFixture>
         return File.Exists(manifest) ? "dotnet" : null;
     }
 
-    static (int Exit, string Out, string Err) RunPwsh(string script)
+    static (int Exit, string Out, string Err) RunPwsh(string script, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ModuleHost.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (environment != null)
+            foreach (var (name, value) in environment) start.Environment[name] = value;
         foreach (var a in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", script }) start.ArgumentList.Add(a);
         using var p = Process.Start(start)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -80,6 +82,28 @@ public sealed class EnvironmentTests : IClassFixture<ModuleHostFixture>
             ""torch=$($e.TorchLoaded) forward=$($e.TorchForwardCheck -ne $null) onnx=$($e.OnnxRuntimeLoaded) path=$($e.TorchLibraryPath)""");
         Assert.Equal(0, r.Exit);
         Assert.Contains("torch=True forward=True onnx=True", r.Out);
+        Assert.Contains("path=" + ModuleDir, r.Out);
+    }
+
+    [SkippableFact]
+    public void LibtorchComesFromTheModuleEvenWithAnotherCopyFirstOnTheSearchPath()
+    {
+        SkipWithoutPwsh();
+        Skip.IfNot(OperatingSystem.IsLinux(), "the library search path test is Linux-specific");
+        // Impostors named like libtorch's libraries, first on LD_LIBRARY_PATH: had the module
+        // loaded them, TorchSharp would fail on missing symbols.
+        using var temp = new TempDir();
+        var impostor = Path.Combine(ModuleDir, "libglibcxx-shim.so");
+        Skip.IfNot(File.Exists(impostor), "this host needs no libstdc++ shim, so there is no small library to plant as an impostor");
+        foreach (var name in new[] { "libtorch.so", "libc10.so", "libtorch_cpu.so" })
+            File.Copy(impostor, Path.Combine(temp.Path, name));
+        var r = RunPwsh($@"
+            Import-Module '{ModuleHost.ModuleManifest}'
+            $e = Get-AudioClusterEnvironment
+            ""torch=$($e.TorchLoaded) forward=$($e.TorchForwardCheck -ne $null) path=$($e.TorchLibraryPath) error=$($e.TorchError)""",
+            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = temp.Path });
+        Assert.Equal(0, r.Exit);
+        Assert.Contains("torch=True forward=True", r.Out);
         Assert.Contains("path=" + ModuleDir, r.Out);
     }
 }

@@ -30,21 +30,27 @@ internal sealed class ComplexFftPlan
     readonly double[] _chirpRe = [], _chirpIm = [], _kernelRe = [], _kernelIm = [];
     readonly ComplexFftPlan? _inner;
 
+    /// <summary>cos and sin of -2 pi k / n for k in [0, n/2).</summary>
+    internal static (double[] Cos, double[] Sin) Twiddles(int n)
+    {
+        var cos = new double[n / 2];
+        var sin = new double[n / 2];
+        for (int k = 0; k < cos.Length; k++)
+        {
+            double a = -2.0 * Math.PI * k / n;
+            cos[k] = Math.Cos(a);
+            sin[k] = Math.Sin(a);
+        }
+        return (cos, sin);
+    }
+
     ComplexFftPlan(int n)
     {
         Length = n;
         _pow2 = (n & (n - 1)) == 0;
         if (_pow2)
         {
-            int half = n / 2;
-            _cos = new double[half];
-            _sin = new double[half];
-            for (int k = 0; k < half; k++)
-            {
-                double a = -2.0 * Math.PI * k / n;
-                _cos[k] = Math.Cos(a);
-                _sin[k] = Math.Sin(a);
-            }
+            (_cos, _sin) = Twiddles(n);
             _bitrev = new int[n];
             int bits = System.Numerics.BitOperations.Log2((uint)n);
             for (int i = 0; i < n; i++)
@@ -198,15 +204,7 @@ public sealed class RealFft
         _plan = ComplexFftPlan.Get(_even ? n / 2 : n);
         if (_even)
         {
-            int half = n / 2;
-            _wr = new double[half];
-            _wi = new double[half];
-            for (int k = 0; k < half; k++)
-            {
-                double a = -2.0 * Math.PI * k / n;
-                _wr[k] = Math.Cos(a);
-                _wi[k] = Math.Sin(a);
-            }
+            (_wr, _wi) = ComplexFftPlan.Twiddles(n);
         }
         _scratchLength = 2 * _plan.Length + _plan.WorkspaceLength;
     }

@@ -10,11 +10,8 @@ namespace AudioCluster.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "AudioEmbedding", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AudioEmbedding))]
-public sealed class GetAudioEmbeddingCommand : AudioInputCmdlet
+public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet
 {
-    [Parameter(Mandatory = true, ParameterSetName = ClipSet, ValueFromPipeline = true)]
-    public AudioClip? InputObject { get; set; }
-
     /// <summary>The encoder: MelStats (log-mel, MFCC and delta statistics; needs no weights).</summary>
     [Parameter]
     public EncoderKind Encoder { get; set; } = EncoderKind.MelStats;
@@ -34,12 +31,6 @@ public sealed class GetAudioEmbeddingCommand : AudioInputCmdlet
     }
 
     protected override AudioReadOptions ReadOptions => new() { SampleRate = encoder.SampleRate, Mono = true };
-
-    protected override void ProcessRecord()
-    {
-        if (InputObject != null) Enqueue(InputObject);
-        else base.ProcessRecord();
-    }
 
     protected override object Transform(AudioClip clip, CancellationToken cancellation) =>
         new AudioEmbedding(clip.Source, clip.Label, encoder.Id, encoder.Encode(clip.MonoAt(encoder.SampleRate)));

@@ -10,11 +10,8 @@ namespace AudioCluster.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "Spectrogram", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(Spectrogram))]
-public sealed class GetSpectrogramCommand : AudioInputCmdlet
+public sealed class GetSpectrogramCommand : ClipTransformCmdlet
 {
-    [Parameter(Mandatory = true, ParameterSetName = ClipSet, ValueFromPipeline = true)]
-    public AudioClip? InputObject { get; set; }
-
     [Parameter]
     public SpectrogramKind Kind { get; set; } = SpectrogramKind.LogMel;
 
@@ -106,12 +103,6 @@ public sealed class GetSpectrogramCommand : AudioInputCmdlet
         };
     }
 
-    protected override void ProcessRecord()
-    {
-        if (InputObject != null) Enqueue(InputObject);
-        else base.ProcessRecord();
-    }
-
     protected override object Transform(AudioClip clip, CancellationToken cancellation)
     {
         var mono = clip.MonoAt(SampleRate);
@@ -120,7 +111,8 @@ public sealed class GetSpectrogramCommand : AudioInputCmdlet
             SpectrogramKind.LogMel => LogMel.Compute(mono, options, clip.Source, clip.Label),
             SpectrogramKind.Mel => MelSpectrogram.Compute(mono, options, clip.Source, clip.Label),
             SpectrogramKind.Mfcc => Mfcc.Compute(mono, options, clip.Source, clip.Label, MfccCount),
-            _ => throw new NotSupportedException($"-Kind {Kind} is not supported here; use LogMel, Mel or Mfcc."),
+            SpectrogramKind.Power => Stft.Compute(mono, options, clip.Source, clip.Label),
+            _ => throw new NotSupportedException($"-Kind {Kind} is not supported."),
         };
     }
 }

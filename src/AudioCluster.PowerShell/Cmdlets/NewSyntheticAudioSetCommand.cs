@@ -38,6 +38,8 @@ public sealed class NewSyntheticAudioSetCommand : AudioClusterCmdlet
 
     protected override void EndProcessing()
     {
+        if (ClassCount > SyntheticAudioSet.MaxClassCount)
+            ThrowParameterError($"-ClassCount {ClassCount} is more than the {SyntheticAudioSet.MaxClassCount} sound classes available ({string.Join(", ", SyntheticAudioSet.Labels)}).", nameof(ClassCount));
         var folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         var total = ClassCount * PerClass;
         if (!ShouldProcess(folder, $"Write {total} WAV files ({ClassCount} classes x {PerClass})")) return;

@@ -78,7 +78,7 @@ public abstract class AudioInputCmdlet : AudioClusterCmdlet
         });
     }
 
-    /// <summary>Queues an AudioClip given on the pipeline (subclasses with an -InputObject call this).</summary>
+    /// <summary>Queues an AudioClip given on the pipeline.</summary>
     protected void Enqueue(AudioClip clip)
     {
         batch.Add((null, clip));
