@@ -196,14 +196,15 @@ The damaged file is one non-terminating error naming it; the 40 good clips are s
     }
 
     'Get-Spectrogram' = @{
-        Synopsis    = 'Computes log-mel (default), mel or MFCC spectrograms of audio files or clips, equal to torchaudio''s.'
+        Synopsis    = 'Computes log-mel (default), mel, MFCC or linear power spectrograms of audio files or clips, equal to torchaudio''s.'
         Description = @'
 Get-Spectrogram writes one AudioCluster.Features.Spectrogram per clip: a matrix of Bins rows
 (mel bands or coefficients) by Frames columns (time steps). The default is the log-mel
 spectrogram that BYOL-A feeds its encoder: mono audio at 16 kHz, a 1024-point FFT with a Hann
 window, a hop of 160 samples (10 ms), 64 HTK mel bands from 60 to 7800 Hz, power 2, then
-ln(mel + 1.19e-7). -Kind Mel gives the mel spectrogram before the logarithm and -Kind Mfcc the
-mel-frequency cepstral coefficients.
+ln(mel + 1.19e-7). -Kind Mel gives the mel spectrogram before the logarithm, -Kind Mfcc the
+mel-frequency cepstral coefficients and -Kind Power the linear spectrogram (one row per FFT
+frequency bin, as torchaudio.transforms.Spectrogram).
 
 The parameters are those of torchaudio.transforms.MelSpectrogram under PowerShell names
 (-FftSize is n_fft, -WindowLength win_length, -HopLength hop_length, -MelBins n_mels,
@@ -221,8 +222,9 @@ Clips are processed in parallel on all processor cores, in batches, and the spec
 written in input order, one batch at a time. A file that cannot be read or a clip that fails is a
 non-terminating error (GetSpectrogram.Failed) whose message names the file, and the others go on;
 with -ErrorAction Stop the first one stops the pipeline. Parameter values that contradict each
-other are terminating errors before any work: -MaxFrequency above half of -SampleRate,
--MinFrequency not below -MaxFrequency, -WindowLength above -FftSize, or -MfccCount above -MelBins.
+other are terminating errors before any work, whatever the -Kind: -MaxFrequency above half of
+-SampleRate, -MinFrequency not below -MaxFrequency, -WindowLength above -FftSize, or (for
+-Kind Mfcc) -MfccCount above -MelBins.
 Progress shows the number of clips done; Ctrl+C stops the batch in flight.
 '@
         Parameters  = @{
@@ -236,8 +238,9 @@ What to compute:
 - LogMel (default): ln(mel + LogOffset), MelBins rows.
 - Mel: the mel spectrogram itself (power with -Power 2, magnitude with -Power 1), MelBins rows.
 - Mfcc: MfccCount cepstral coefficients, as torchaudio.transforms.MFCC with log_mels=False.
-The type also lists Power (the linear STFT spectrogram), which this cmdlet does not produce:
-with it every clip fails with an error.
+- Power: |STFT|^Power, FftSize / 2 + 1 rows from 0 Hz to half the rate (torchaudio Spectrogram).
+
+The mel settings do not apply to Power; LogOffset applies to LogMel only.
 '@
             SampleRate   = @'
 The rate, in Hz, at which the spectrogram is computed (16000 by default, 1000 to 384000). Files
@@ -280,7 +283,8 @@ kinds.
             @{
                 Type        = 'AudioCluster.Features.Spectrogram'
                 Description = @'
-One spectrogram per clip, in input order. Properties: Source, Name, Label, Kind, Bins (rows),
+One spectrogram per clip, in input order. Properties: Source, Name, Label, Kind (LogMel, Mel,
+Mfcc or Power), Bins (rows),
 Frames (columns), SampleRate, HopLength, Duration (Frames x HopLength / SampleRate) and Data, a
 float[] of Bins x Frames values stored row by row: the value of bin b at frame t is
 Data[b * Frames + t].
@@ -288,8 +292,8 @@ Data[b * Frames + t].
             }
         )
         Notes       = @'
-The values equal torchaudio's (transforms.MelSpectrogram, transforms.MFCC, and the resampler of
-functional.resample) to float32 precision; the module's tests compare them with references
+The values equal torchaudio's (transforms.Spectrogram, transforms.MelSpectrogram,
+transforms.MFCC, and the resampler of functional.resample) to float32 precision; the module's tests compare them with references
 computed by PyTorch.
 
 Digital silence at the start or end of a clip is part of the spectrogram; trim it first (for
@@ -736,9 +740,10 @@ pipe to Out-Null to discard them. It supports -WhatIf and -Confirm, with one con
 the whole set. Progress shows the files written out of the total, with the time remaining, and
 Ctrl+C stops after the file being written (the files already written stay).
 
-Values beyond what the generator can make (more than 10 classes, more than 999 clips per class,
-a sample rate below 4000 Hz, a duration outside 0.1 to 600 seconds) and a folder that cannot be
-written are terminating errors (SyntheticSetFailed).
+Asking for more than 10 classes is a terminating error (InvalidParameter.ClassCount) raised before
+anything is written. Other values beyond what the generator can make (more than 999 clips per
+class, a sample rate below 4000 Hz, a duration outside 0.1 to 600 seconds) and a folder that
+cannot be written are terminating errors too (SyntheticSetFailed).
 '@
         Parameters  = @{
             Path       = @'
