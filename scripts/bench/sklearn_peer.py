@@ -61,6 +61,11 @@ def main():
         x = a.reshape(-1, 1)
     else:
         raise SystemExit(f"unknown workload {workload}")
+    try:
+        from threadpoolctl import threadpool_info
+        result["blas"] = "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} threads={i.get('num_threads')}" for i in threadpool_info())
+    except ImportError:
+        pass
     result.update(rows=int(x.shape[0]), cols=int(x.shape[1]) if workload not in ("nmi", "ari") else 2, threads=threads)
     print(json.dumps(result))
 

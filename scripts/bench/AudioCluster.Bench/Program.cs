@@ -29,12 +29,16 @@ foreach (var w in workloads)
         File.Delete(dataPath);
     }
 }
+if (Peer.Blas != null) Console.WriteLine($"\npeer BLAS: {Peer.Blas}");
 
 sealed record PeerResult(double Seconds, double Quality);
 
 static class Peer
 {
     public const string Python = "/usr/bin/python3";
+
+    /// <summary>The BLAS the peer's numpy ran with, as threadpoolctl reports it.</summary>
+    public static string? Blas { get; private set; }
 
     public static bool Available(string script)
     {
@@ -48,6 +52,7 @@ static class Peer
         var (code, output) = Exec(Python, script, workload, dataPath);
         if (code != 0) throw new InvalidOperationException($"sklearn_peer.py {workload} failed: {output}");
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        if (json.RootElement.TryGetProperty("blas", out var blas) && Blas == null) Blas = blas.GetString();
         return new PeerResult(json.RootElement.GetProperty("seconds").GetDouble(), json.RootElement.GetProperty("quality").GetDouble());
     }
 
@@ -55,8 +60,10 @@ static class Peer
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
-        // Debian's numpy picks a safe OpenBLAS kernel on some CPUs only through these; keep the
-        // machine's settings as they are for a like-for-like run.
+        // Some machines pin an old OpenBLAS kernel through these variables (a workaround for old
+        // builds); they slow a current numpy, so the peer runs without them and reports its kernel.
+        start.Environment.Remove("OPENBLAS_CORETYPE");
+        start.Environment.Remove("OPENBLAS_L2_SIZE");
         using var p = Process.Start(start)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
