@@ -45,14 +45,17 @@ public static class ClusterCountSelection
     /// <summary>
     /// Runs <paramref name="cluster"/>(k) for k in [minK, maxK] and keeps the k whose labels have the
     /// highest mean silhouette on <paramref name="data"/> (label -1 is noise and left out; a partition
-    /// with fewer than 2 or more than n - 1 clusters scores NaN and is never chosen).
+    /// with fewer than 2 or more than n - 1 clusters scores NaN and is never chosen). A positive
+    /// <paramref name="sampleSize"/> scores each partition on that many random points (drawn with the same seed for every k).
     /// </summary>
     public static ClusterCountSelectionResult BySilhouette(DataMatrix data, int minK, int maxK, Func<int, int[]> cluster,
-        CancellationToken cancellationToken = default)
+        int sampleSize = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(cluster);
         CheckRange(minK, maxK, 2, data.Rows - 1, "silhouette needs 2 to n - 1 clusters");
+        if (sampleSize < 0 || sampleSize == 1)
+            throw new ArgumentException($"sampleSize must be 0 (all points) or at least 2 (got {sampleSize}).", nameof(sampleSize));
         return ByScore(minK, maxK, k =>
         {
             var labels = cluster(k);
@@ -61,7 +64,9 @@ public static class ClusterCountSelection
             int clusters = labels.Where(l => l != InternalMetrics.Noise).Distinct().Count();
             int used = labels.Count(l => l != InternalMetrics.Noise);
             if (clusters < 2 || clusters > used - 1) return double.NaN;
-            return InternalMetrics.Silhouette(data, labels, cancellationToken);
+            return sampleSize > 0
+                ? InternalMetrics.Silhouette(data, labels, sampleSize, seed: 0, cancellationToken)
+                : InternalMetrics.Silhouette(data, labels, cancellationToken);
         }, higherIsBetter: true, ClusterCountCriterion.Silhouette, cancellationToken);
     }
 

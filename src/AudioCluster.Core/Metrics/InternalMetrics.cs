@@ -51,6 +51,38 @@ public static class InternalMetrics
         Mean(SilhouetteCore(Prepare(data, labels), -1, cancellationToken));
 
     /// <summary>
+    /// Mean silhouette of a random sample of <paramref name="sampleSize"/> non-noise points (scikit-learn's
+    /// sample_size): O(sampleSize^2) instead of O(n^2) for large inputs; the sample is fixed by <paramref name="seed"/>.
+    /// With sampleSize at least the number of non-noise points, this is <see cref="Silhouette(DataMatrix, IReadOnlyList{int}, CancellationToken)"/>.
+    /// </summary>
+    public static double Silhouette(DataMatrix data, IReadOnlyList<int> labels, int sampleSize, int seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (sampleSize < 2) throw new ArgumentException($"sampleSize must be at least 2 (got {sampleSize}).", nameof(sampleSize));
+        var candidates = new List<int>(labels.Count);
+        for (int i = 0; i < labels.Count; i++) if (labels[i] != Noise) candidates.Add(i);
+        if (sampleSize >= candidates.Count || labels.Count != data.Rows) return Silhouette(data, labels, cancellationToken);
+        // Partial Fisher-Yates, then the chosen points in their input order.
+        var rng = new SeededRandom(seed);
+        for (int m = 0; m < sampleSize; m++)
+        {
+            int j = m + rng.NextInt(candidates.Count - m);
+            (candidates[m], candidates[j]) = (candidates[j], candidates[m]);
+        }
+        var chosen = candidates.GetRange(0, sampleSize);
+        chosen.Sort();
+        var x = new DataMatrix(sampleSize, data.Columns);
+        var l = new int[sampleSize];
+        for (int m = 0; m < sampleSize; m++)
+        {
+            data.Row(chosen[m]).CopyTo(x.Row(m));
+            l[m] = labels[chosen[m]];
+        }
+        return Silhouette(x, l, cancellationToken);
+    }
+
+    /// <summary>
     /// Silhouette of every point (scikit-learn's silhouette_samples): (b - a) / max(a, b), with a the
     /// mean distance to the other members of its cluster and b the smallest mean distance to another
     /// cluster; 0 for members of singleton clusters; NaN for noise points.

@@ -116,6 +116,20 @@ public class InternalMetricsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SampledSilhouetteIsSeededAndNearTheFullOne()
+    {
+        var (x, labels) = ClusteringTestData.Blobs(2000, 5, 4, 2.0, seed: 3);
+        double full = InternalMetrics.Silhouette(x, labels);
+        double a = InternalMetrics.Silhouette(x, labels, 500, seed: 1), b = InternalMetrics.Silhouette(x, labels, 500, seed: 1);
+        output.WriteLine($"full {full:F5}, 500-point sample {a:F5}");
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, InternalMetrics.Silhouette(x, labels, 500, seed: 2));
+        Assert.True(Math.Abs(a - full) < 0.03);
+        Assert.Equal(full, InternalMetrics.Silhouette(x, labels, 2000, seed: 1));
+        Assert.Throws<ArgumentException>(() => InternalMetrics.Silhouette(x, labels, 1, seed: 1));
+    }
+
+    [Fact]
     public void BadInputsFailWithAReason()
     {
         var (x, labels) = ClusteringTestData.Blobs(10, 2, 2, 1.0, seed: 1);
