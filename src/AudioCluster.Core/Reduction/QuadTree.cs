@@ -3,25 +3,40 @@ namespace AudioCluster.Reduction;
 /// <summary>
 /// The 2-d space-partitioning tree of Barnes-Hut t-SNE, built as scikit-learn's _QuadTree: a leaf
 /// holds one point (or several within 1e-6 of it on both axes), children are made only for occupied
-/// quadrants, and every cell keeps its centre of mass and point count. The node arrays are kept
-/// between builds, so rebuilding every iteration allocates nothing once they are large enough.
+/// quadrants, and every cell keeps its centre of mass and point count. The node array is kept
+/// between builds, so rebuilding every iteration allocates nothing once it is large enough.
 /// </summary>
 internal sealed class QuadTree
 {
     const double Epsilon = 1e-6;
 
-    // Structure of arrays, indexed by node.
-    double[] _minX = [], _minY = [], _maxX = [], _maxY = [];
-    double[] _comX = [], _comY = [], _width2 = [];
-    int[] _count = [], _point = [];
-    int[] _children = []; // four slots per node, -1 where a quadrant is empty
-    bool[] _leaf = [];
-    int _nodes;
+    struct Node
+    {
+        public double ComX, ComY, Width2, Size;
+        public int C0, C1, C2, C3; // children by quadrant, -1 where empty
+        public int Point;          // a leaf's first point; further duplicates chain through _next
+        public bool Leaf;
+    }
+
+    Node[] _nodes = [];
+    int _count;
     int _depth;
+    int[] _next = [];
+    int[] _order = [];
+    int _orderLength;
 
     /// <summary>Deepest level of the last build (the root is level 1).</summary>
     public int Depth => _depth;
-    public int NodeCount => _nodes;
+    public int NodeCount => _count;
+
+    /// <summary>
+    /// The points in depth-first (spatial) order of the last build. Inserting and visiting points in
+    /// this order keeps nearby nodes close in memory and the same nodes in cache for neighbouring points.
+    /// </summary>
+    public ReadOnlySpan<int> Order => _order.AsSpan(0, _orderLength);
+
+    /// <summary>Stack size enough for <see cref="Repulsion"/> on the current tree.</summary>
+    public int StackSize => 3 * _depth + 4;
 
     /// <summary>Builds the tree over points (x, y) interleaved in <paramref name="positions"/>.</summary>
     public void Build(ReadOnlySpan<double> positions, int n)
@@ -37,127 +52,170 @@ internal sealed class QuadTree
             if (y > maxY) maxY = y;
         }
         // A small margin so that the largest coordinates fall inside the upper halves.
-        double mx = Math.Max(Math.Abs(minX), Math.Abs(maxX)) * 1e-3 + 1e-12;
-        double my = Math.Max(Math.Abs(minY), Math.Abs(maxY)) * 1e-3 + 1e-12;
-        _nodes = 0;
+        maxX += Math.Max(Math.Abs(minX), Math.Abs(maxX)) * 1e-3 + 1e-12;
+        maxY += Math.Max(Math.Abs(minY), Math.Abs(maxY)) * 1e-3 + 1e-12;
+        if (_next.Length < n) { _next = new int[n]; _order = new int[n]; _orderLength = 0; }
+        if (_orderLength != n)
+        {
+            for (int i = 0; i < n; i++) _order[i] = i;
+            _orderLength = n;
+        }
+        _count = 0;
         _depth = 1;
-        NewNode(minX, minY, maxX + mx, maxY + my);
-        for (int i = 0; i < n; i++) Insert(positions[2 * i], positions[2 * i + 1], i);
+        NewNode(maxX - minX, maxY - minY);
+        // The previous build's spatial order (points move little between iterations).
+        for (int t = 0; t < n; t++)
+        {
+            int i = _order[t];
+            Insert(positions[2 * i], positions[2 * i + 1], i, minX, minY, maxX, maxY);
+        }
+        CollectOrder();
     }
 
-    int NewNode(double minX, double minY, double maxX, double maxY)
+    int NewNode(double width, double height)
     {
-        if (_nodes == _count.Length) Grow(Math.Max(64, _nodes * 2));
-        int id = _nodes++;
-        _minX[id] = minX; _minY[id] = minY; _maxX[id] = maxX; _maxY[id] = maxY;
-        double wx = maxX - minX, wy = maxY - minY;
-        _width2[id] = Math.Max(wx * wx, wy * wy);
-        _comX[id] = 0; _comY[id] = 0; _count[id] = 0; _point[id] = -1; _leaf[id] = true;
-        _children[4 * id] = _children[4 * id + 1] = _children[4 * id + 2] = _children[4 * id + 3] = -1;
+        if (_count == _nodes.Length) Array.Resize(ref _nodes, Math.Max(64, 2 * _count));
+        int id = _count++;
+        ref var nd = ref _nodes[id];
+        nd.ComX = 0; nd.ComY = 0; nd.Size = 0;
+        nd.Width2 = Math.Max(width * width, height * height);
+        nd.C0 = nd.C1 = nd.C2 = nd.C3 = -1;
+        nd.Point = -1;
+        nd.Leaf = true;
         return id;
     }
 
-    void Grow(int capacity)
-    {
-        Array.Resize(ref _minX, capacity); Array.Resize(ref _minY, capacity);
-        Array.Resize(ref _maxX, capacity); Array.Resize(ref _maxY, capacity);
-        Array.Resize(ref _comX, capacity); Array.Resize(ref _comY, capacity);
-        Array.Resize(ref _width2, capacity); Array.Resize(ref _count, capacity);
-        Array.Resize(ref _point, capacity); Array.Resize(ref _leaf, capacity);
-        Array.Resize(ref _children, 4 * capacity);
-    }
-
-    void Insert(double x, double y, int index)
+    void Insert(double x, double y, int index, double x0, double y0, double x1, double y1)
     {
         int cell = 0, level = 1;
+        _next[index] = -1;
         while (true)
         {
-            if (_count[cell] == 0)
+            ref var nd = ref _nodes[cell];
+            if (nd.Size == 0)
             {
-                _count[cell] = 1; _comX[cell] = x; _comY[cell] = y; _point[cell] = index;
+                nd.Size = 1; nd.ComX = x; nd.ComY = y; nd.Point = index;
                 break;
             }
-            if (!_leaf[cell])
+            if (!nd.Leaf)
             {
-                int c = _count[cell];
-                _comX[cell] = (c * _comX[cell] + x) / (c + 1);
-                _comY[cell] = (c * _comY[cell] + y) / (c + 1);
-                _count[cell] = c + 1;
-                cell = ChildFor(cell, x, y);
+                double c = nd.Size;
+                nd.ComX = (c * nd.ComX + x) / (c + 1);
+                nd.ComY = (c * nd.ComY + y) / (c + 1);
+                nd.Size = c + 1;
+                cell = Child(cell, x, y, ref x0, ref y0, ref x1, ref y1);
                 level++;
                 continue;
             }
-            if (Math.Abs(x - _comX[cell]) <= Epsilon && Math.Abs(y - _comY[cell]) <= Epsilon)
+            if (Math.Abs(x - nd.ComX) <= Epsilon && Math.Abs(y - nd.ComY) <= Epsilon)
             {
-                _count[cell]++; // duplicate: the leaf stands for both
+                nd.Size++; // duplicate: the leaf stands for both
+                _next[index] = nd.Point;
+                nd.Point = index;
                 break;
             }
             // Split the leaf: move its point(s) into a child, then insert again at this cell.
-            double px = _comX[cell], py = _comY[cell];
-            int pc = _count[cell], pi = _point[cell];
-            _leaf[cell] = false;
-            _point[cell] = -1;
-            int child = ChildFor(cell, px, py);
-            _count[child] = pc; _comX[child] = px; _comY[child] = py; _point[child] = pi;
+            double px = nd.ComX, py = nd.ComY, ps = nd.Size;
+            int pi = nd.Point;
+            nd.Leaf = false;
+            nd.Point = -1;
+            double cx0 = x0, cy0 = y0, cx1 = x1, cy1 = y1;
+            int child = Child(cell, px, py, ref cx0, ref cy0, ref cx1, ref cy1);
+            ref var ch = ref _nodes[child];
+            ch.Size = ps; ch.ComX = px; ch.ComY = py; ch.Point = pi;
         }
         if (level > _depth) _depth = level;
     }
 
-    /// <summary>The child of <paramref name="cell"/> whose quadrant holds (x, y), made when missing.</summary>
-    int ChildFor(int cell, double x, double y)
+    /// <summary>The child of <paramref name="cell"/> whose quadrant holds (x, y), made when missing; narrows the bounds to it.</summary>
+    int Child(int cell, double x, double y, ref double x0, ref double y0, ref double x1, ref double y1)
     {
-        double cx = (_minX[cell] + _maxX[cell]) / 2, cy = (_minY[cell] + _maxY[cell]) / 2;
-        int q = (x >= cx ? 1 : 0) | (y >= cy ? 2 : 0);
-        int child = _children[4 * cell + q];
+        double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+        bool right = x >= cx, top = y >= cy;
+        if (right) x0 = cx; else x1 = cx;
+        if (top) y0 = cy; else y1 = cy;
+        int q = (right ? 1 : 0) | (top ? 2 : 0);
+        int child = ChildAt(cell, q);
         if (child >= 0) return child;
-        double x0 = q % 2 == 1 ? cx : _minX[cell], x1 = q % 2 == 1 ? _maxX[cell] : cx;
-        double y0 = q >= 2 ? cy : _minY[cell], y1 = q >= 2 ? _maxY[cell] : cy;
-        child = NewNode(x0, y0, x1, y1); // may reallocate the arrays: index after
-        _children[4 * cell + q] = child;
+        child = NewNode(x1 - x0, y1 - y0); // may move the array: index after
+        ref var nd = ref _nodes[cell];
+        switch (q)
+        {
+            case 0: nd.C0 = child; break;
+            case 1: nd.C1 = child; break;
+            case 2: nd.C2 = child; break;
+            default: nd.C3 = child; break;
+        }
         return child;
+    }
+
+    int ChildAt(int cell, int q)
+    {
+        ref var nd = ref _nodes[cell];
+        return q switch { 0 => nd.C0, 1 => nd.C1, 2 => nd.C2, _ => nd.C3 };
+    }
+
+    void CollectOrder()
+    {
+        // Depth-first, quadrants in order; _order is reused as the output and a small stack suffices.
+        Span<int> stack = stackalloc int[3 * Math.Min(_depth, 200) + 4];
+        if (_depth > 200) stack = new int[3 * _depth + 4];
+        int top = 0, written = 0;
+        stack[top++] = 0;
+        while (top > 0)
+        {
+            ref var nd = ref _nodes[stack[--top]];
+            if (nd.Leaf)
+            {
+                for (int p = nd.Point; p >= 0; p = _next[p]) _order[written++] = p;
+                continue;
+            }
+            if (nd.C3 >= 0) stack[top++] = nd.C3;
+            if (nd.C2 >= 0) stack[top++] = nd.C2;
+            if (nd.C1 >= 0) stack[top++] = nd.C1;
+            if (nd.C0 >= 0) stack[top++] = nd.C0;
+        }
     }
 
     /// <summary>
     /// The repulsive sum for the point at (x, y): adds size * q^2 * (point - centre of mass) for every
-    /// summarising cell to <paramref name="forceX"/>/<paramref name="forceY"/> and returns the sum of
-    /// size * q with q = 1 / (1 + squared distance). A cell summarises when it is a leaf or when its
-    /// squared width over the squared distance is below theta^2; the point's own leaf is skipped.
+    /// summarising cell to the forces and returns the sum of size * q with q = 1 / (1 + squared
+    /// distance). A cell summarises when it is a leaf or when its squared width over the squared
+    /// distance is below theta^2; the point's own leaf is skipped. Cells are visited depth-first in
+    /// quadrant order, as scikit-learn does.
     /// </summary>
     public double Repulsion(double x, double y, double theta2, int[] stack, out double forceX, out double forceY)
     {
+        var nodes = _nodes;
         double sumQ = 0, fx = 0, fy = 0;
         int top = 0;
         stack[top++] = 0;
         while (top > 0)
         {
-            int cell = stack[--top];
-            double dx = x - _comX[cell], dy = y - _comY[cell];
+            ref var nd = ref nodes[stack[--top]];
+            double dx = x - nd.ComX, dy = y - nd.ComY;
             double d2 = dx * dx + dy * dy;
-            bool leaf = _leaf[cell];
-            if (leaf && Math.Abs(dx) <= Epsilon && Math.Abs(dy) <= Epsilon) continue;
-            if (leaf || _width2[cell] / d2 < theta2)
+            if (nd.Leaf)
             {
-                double q = 1.0 / (1.0 + d2);
-                double size = _count[cell];
-                sumQ += size * q;
-                double m = size * q * q;
-                fx += m * dx;
-                fy += m * dy;
+                if (Math.Abs(dx) <= Epsilon && Math.Abs(dy) <= Epsilon) continue;
+            }
+            else if (nd.Width2 >= theta2 * d2)
+            {
+                if (nd.C3 >= 0) stack[top++] = nd.C3;
+                if (nd.C2 >= 0) stack[top++] = nd.C2;
+                if (nd.C1 >= 0) stack[top++] = nd.C1;
+                if (nd.C0 >= 0) stack[top++] = nd.C0;
                 continue;
             }
-            // Visit children in quadrant order (pushed in reverse).
-            int b = 4 * cell;
-            for (int c = 3; c >= 0; c--)
-            {
-                int child = _children[b + c];
-                if (child >= 0) stack[top++] = child;
-            }
+            double q = 1.0 / (1.0 + d2);
+            double sq = nd.Size * q;
+            sumQ += sq;
+            double m = sq * q;
+            fx += m * dx;
+            fy += m * dy;
         }
         forceX = fx;
         forceY = fy;
         return sumQ;
     }
-
-    /// <summary>Stack size enough for <see cref="Repulsion"/> on the current tree.</summary>
-    public int StackSize => 3 * _depth + 4;
 }

@@ -264,7 +264,7 @@ public static class Tsne
         public abstract double Gradient(double[] y, double[] grad, bool computeError);
     }
 
-    /// <summary>Every pair: scikit-learn's _kl_divergence (Student-t with max(dims - 1, 1) degrees of freedom).</summary>
+    /// <summary>Every pair: scikit-learn's _kl_divergence (Student-t with max(dims - 1, 1) degrees of freedom), with the true gradient for more than 2 dimensions.</summary>
     sealed class ExactObjective(double[] p, int n, int dims, ParallelOptions po) : Objective
     {
         readonly double _dof = Math.Max(dims - 1, 1);
@@ -305,10 +305,13 @@ public static class Tsne
                     for (int j = 0; j < n; j++)
                     {
                         if (j == i) continue;
-                        double w = Kernel(Distance2(y, i, j));
+                        double d2 = Distance2(y, i, j);
+                        double w = Kernel(d2);
                         double q = Math.Max(w / z, MachineEpsilon);
                         double pij = ex * p[(long)i * n + j];
-                        double f = (pij - q) * w;
+                        // The derivative of the kernel brings (1 + d^2 / dof)^-1. scikit-learn multiplies by the
+                        // kernel itself, the same with one degree of freedom (2-d) but not the gradient otherwise.
+                        double f = (pij - q) * (_dof == 1 ? w : 1.0 / (1.0 + d2 / _dof));
                         for (int a = 0; a < dims; a++) g[a] += f * (y[i * dims + a] - y[j * dims + a]);
                         if (computeError) err += pij * Math.Log(Math.Max(pij, MachineEpsilon) / q);
                     }
@@ -351,8 +354,13 @@ public static class Tsne
             {
                 if (_stacks[c].Length < _tree.StackSize) _stacks[c] = new int[2 * _tree.StackSize]; // only when the tree deepens
                 var stack = _stacks[c];
-                for (int i = c * Chunk; i < Math.Min(n, (c + 1) * Chunk); i++)
+                var order = _tree.Order;
+                // Points in the tree's spatial order: neighbouring points walk the same cells.
+                for (int t = c * Chunk; t < Math.Min(n, (c + 1) * Chunk); t++)
+                {
+                    int i = order[t];
                     _sumQ[i] = _tree.Repulsion(y[2 * i], y[2 * i + 1], _theta2, stack, out _negX[i], out _negY[i]);
+                }
             });
             double z = 0;
             foreach (var s in _sumQ) z += s;

@@ -169,11 +169,15 @@ public class PcaTests(ITestOutputHelper output)
         cts.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => Pca.Fit(LowRank(50, 5, 2, 0.1, 8), new PcaOptions(), cts.Token));
     }
+}
 
+[Collection(TimingCollection.Name)]
+public class PcaTiming(ITestOutputHelper output)
+{
     [Fact]
     public void TimingRandomized20000x512To32()
     {
-        var x = LowRank(20_000, 512, 40, 1.0, 9);
+        var x = PcaTests.LowRank(20_000, 512, 40, 1.0, 9);
         var sw = Stopwatch.StartNew();
         var model = Pca.Fit(x, new PcaOptions { Dimensions = 32, Solver = PcaSolver.Randomized });
         double fit = sw.Elapsed.TotalSeconds;
