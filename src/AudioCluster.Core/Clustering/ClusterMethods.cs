@@ -136,7 +136,7 @@ public static class ClusterMethods
             ClusterCountCriterion.Eigengap => ClusterCountSelection.ByEigengap(data, minK, maxK, r.Neighbors, r.Seed, ct),
             // A sample keeps the silhouette affordable on large inputs (scikit-learn's sample_size).
             _ => ClusterCountSelection.BySilhouette(data, minK, maxK, k => Run(data, r with { ClusterCount = k }, ct).Labels,
-                sampleSize: data.Rows > 5000 ? 5000 : 0, ct: ct),
+                sampleSize: data.Rows > 5000 ? 5000 : 0, cancellationToken: ct),
         };
     }
 

@@ -14,7 +14,7 @@ public class ClusterCountSelectionTests(ITestOutputHelper output)
     [Fact]
     public void SilhouetteFindsTheBlobCountWithKMeans()
     {
-        var (x, _) = ClusteringTestData.Blobs(500, 4, 5, 1.0, seed: 31);
+        var (x, _) = MixtureTestData.Blobs(500, 4, 5, 1.0, seed: 31);
         var r = ClusterCountSelection.BySilhouette(x, 2, 8, k => KMeans.Fit(x, new KMeansOptions(k, Restarts: 3)).Labels);
         Print(r);
         Assert.Equal(5, r.ClusterCount);
@@ -25,7 +25,7 @@ public class ClusterCountSelectionTests(ITestOutputHelper output)
     [Fact]
     public void BicFindsTheComponentCount()
     {
-        var (x, _) = ClusteringTestData.Blobs(450, 2, 3, 1.0, seed: 12);
+        var (x, _) = MixtureTestData.Blobs(450, 2, 3, 1.0, seed: 12);
         var r = ClusterCountSelection.ByBic(x, 1, 6);
         Print(r);
         Assert.Equal(3, r.ClusterCount);
@@ -35,7 +35,7 @@ public class ClusterCountSelectionTests(ITestOutputHelper output)
     [Fact]
     public void EigengapFindsTheBlobCount()
     {
-        var (x, _) = ClusteringTestData.Blobs(400, 3, 4, 0.8, seed: 13, box: 20);
+        var (x, _) = MixtureTestData.Blobs(400, 3, 4, 0.8, seed: 13, box: 20);
         var r = ClusterCountSelection.ByEigengap(x, 1, 8);
         Print(r);
         Assert.Equal(4, r.ClusterCount);
@@ -52,7 +52,7 @@ public class ClusterCountSelectionTests(ITestOutputHelper output)
     [Fact]
     public void UnscorablePartitionsAreSkippedAndTiesGoToTheSmallestK()
     {
-        var (x, _) = ClusteringTestData.Blobs(30, 2, 3, 1.0, seed: 1);
+        var (x, _) = MixtureTestData.Blobs(30, 2, 3, 1.0, seed: 1);
         // k = 2 yields a single cluster (NaN); k = 3 and 4 the same partition (tie).
         int[] Labels(int k) => k == 2 ? new int[30] : Enumerable.Range(0, 30).Select(i => i % 3).ToArray();
         var r = ClusterCountSelection.BySilhouette(x, 2, 4, Labels);
@@ -64,7 +64,7 @@ public class ClusterCountSelectionTests(ITestOutputHelper output)
     [Fact]
     public void BadRangesFailBeforeWork()
     {
-        var (x, _) = ClusteringTestData.Blobs(30, 2, 3, 1.0, seed: 1);
+        var (x, _) = MixtureTestData.Blobs(30, 2, 3, 1.0, seed: 1);
         int calls = 0;
         int[] Count(int k) { calls++; return new int[30]; }
         Assert.Throws<ArgumentException>(() => ClusterCountSelection.BySilhouette(x, 1, 4, Count));

@@ -11,13 +11,13 @@ public class GaussianMixtureTests(ITestOutputHelper output)
     [InlineData("gmm_diag", CovarianceType.Diagonal)]
     public void MatchesScikitLearnReference(string id, CovarianceType type)
     {
-        var e = ClusteringTestData.Entry(id);
-        var x = ClusteringTestData.Dataset(e.GetProperty("data").GetString()!);
+        var e = MixtureTestData.Entry(id);
+        var x = MixtureTestData.Dataset(e.GetProperty("data").GetString()!);
         var ex = e.GetProperty("expected");
         var r = GaussianMixture.Fit(x, new GaussianMixtureOptions(3, type));
 
         double ll = ex.GetProperty("mean_log_likelihood").GetDouble();
-        double bestLl = ClusteringTestData.Doubles(ex.GetProperty("mean_log_likelihood_random_state_0_to_9")).Max();
+        double bestLl = MixtureTestData.Doubles(ex.GetProperty("mean_log_likelihood_random_state_0_to_9")).Max();
         output.WriteLine($"{id}: mean log-likelihood {r.MeanLogLikelihood:R} (sklearn {ll:R}, best over seeds {bestLl:R}, diff {r.MeanLogLikelihood - bestLl:E2})");
         output.WriteLine($"  lower bound {r.LowerBound:R} (sklearn {ex.GetProperty("lower_bound").GetDouble():R}), iterations {r.Iterations} (sklearn {ex.GetProperty("n_iter").GetInt32()}), converged {r.Converged}");
         output.WriteLine($"  BIC {r.Bic:R} (sklearn {ex.GetProperty("bic").GetDouble():R})");
@@ -26,8 +26,8 @@ public class GaussianMixtureTests(ITestOutputHelper output)
         Assert.True(r.Converged);
 
         // Components are numbered arbitrarily: match them by sorting on the means.
-        var expMeans = ClusteringTestData.Matrix(ex.GetProperty("means"));
-        var expWeights = ClusteringTestData.Doubles(ex.GetProperty("weights"));
+        var expMeans = MixtureTestData.Matrix(ex.GetProperty("means"));
+        var expWeights = MixtureTestData.Doubles(ex.GetProperty("weights"));
         int[] ours = Order(r.Means), theirs = Order(expMeans);
         double meanDiff = 0, weightDiff = 0, covDiff = 0;
         var expCov = ex.GetProperty("covariances").EnumerateArray().ToArray();
@@ -37,15 +37,15 @@ public class GaussianMixtureTests(ITestOutputHelper output)
             for (int j = 0; j < x.Columns; j++) meanDiff = Math.Max(meanDiff, Math.Abs(r.Means[ours[m], j] - expMeans[theirs[m], j]));
             weightDiff = Math.Max(weightDiff, Math.Abs(r.Weights[ours[m]] - expWeights[theirs[m]]));
             var ec = type == CovarianceType.Full
-                ? ClusteringTestData.Matrix(expCov[theirs[m]])
-                : Diagonal(ClusteringTestData.Doubles(expCov[theirs[m]]));
+                ? MixtureTestData.Matrix(expCov[theirs[m]])
+                : Diagonal(MixtureTestData.Doubles(expCov[theirs[m]]));
             for (int a = 0; a < x.Columns; a++)
                 for (int b = 0; b < x.Columns; b++) covDiff = Math.Max(covDiff, Math.Abs(cov[ours[m]][a, b] - ec[a, b]));
         }
         output.WriteLine($"  max |diff|: means {meanDiff:E2}, weights {weightDiff:E2}, covariances {covDiff:E2}");
         Assert.True(meanDiff <= 1e-3, $"means differ by {meanDiff}");
         Assert.True(weightDiff <= 1e-3, $"weights differ by {weightDiff}");
-        double ari = ClusterMetrics.Evaluate(ClusteringTestData.Ints(ex.GetProperty("labels")), r.Labels).ARI;
+        double ari = ClusterMetrics.Evaluate(MixtureTestData.Ints(ex.GetProperty("labels")), r.Labels).ARI;
         output.WriteLine($"  ARI vs sklearn labels {ari:R}");
         Assert.Equal(1.0, ari, 12);
     }
@@ -65,7 +65,7 @@ public class GaussianMixtureTests(ITestOutputHelper output)
     [InlineData(CovarianceType.Diagonal)]
     public void PredictAgreesWithFitAndResultsIgnoreThreadCount(CovarianceType type)
     {
-        var (x, truth) = ClusteringTestData.Blobs(700, 5, 4, 1.0, seed: 11);
+        var (x, truth) = MixtureTestData.Blobs(700, 5, 4, 1.0, seed: 11);
         var r = GaussianMixture.Fit(x, new GaussianMixtureOptions(4, type, Seed: 3));
         var one = GaussianMixture.Fit(x, new GaussianMixtureOptions(4, type, Seed: 3) { MaxDegreeOfParallelism = 1 });
         Assert.Equal(r.Labels, one.Labels);
@@ -91,7 +91,7 @@ public class GaussianMixtureTests(ITestOutputHelper output)
     [Fact]
     public void MoreRestartsNeverLowerTheBound()
     {
-        var (x, _) = ClusteringTestData.Blobs(300, 3, 6, 2.5, seed: 4);
+        var (x, _) = MixtureTestData.Blobs(300, 3, 6, 2.5, seed: 4);
         var one = GaussianMixture.Fit(x, new GaussianMixtureOptions(6, Restarts: 1));
         var five = GaussianMixture.Fit(x, new GaussianMixtureOptions(6, Restarts: 5));
         Assert.True(five.LowerBound >= one.LowerBound);
@@ -112,7 +112,7 @@ public class GaussianMixtureTests(ITestOutputHelper output)
     [Fact]
     public void BadOptionsFailBeforeWork()
     {
-        var (x, _) = ClusteringTestData.Blobs(10, 2, 2, 1.0, seed: 1);
+        var (x, _) = MixtureTestData.Blobs(10, 2, 2, 1.0, seed: 1);
         Assert.Contains("must not exceed", Assert.Throws<ArgumentException>(() => GaussianMixture.Fit(x, new GaussianMixtureOptions(11))).Message);
         Assert.Throws<ArgumentException>(() => GaussianMixture.Fit(x, new GaussianMixtureOptions(0)));
         Assert.Throws<ArgumentException>(() => GaussianMixture.Fit(x, new GaussianMixtureOptions(2, Tolerance: -1)));

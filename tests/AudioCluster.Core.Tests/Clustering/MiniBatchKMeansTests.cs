@@ -9,7 +9,7 @@ public class MiniBatchKMeansTests(ITestOutputHelper output)
     [Fact]
     public void FindsSeparatedBlobsWithNearlyTheInertiaOfFullKMeans()
     {
-        var (x, truth) = ClusteringTestData.Blobs(6000, 8, 6, 1.0, seed: 21);
+        var (x, truth) = MixtureTestData.Blobs(6000, 8, 6, 1.0, seed: 21);
         var mb = MiniBatchKMeans.Fit(x, new MiniBatchKMeansOptions(6, Seed: 1));
         var full = KMeans.Fit(x, new KMeansOptions(6, Restarts: 3, Seed: 1));
         output.WriteLine($"mini-batch inertia {mb.Inertia:F3} after {mb.Iterations} passes (converged {mb.Converged}); full {full.Inertia:F3}; ratio {mb.Inertia / full.Inertia:F5}");
@@ -22,8 +22,8 @@ public class MiniBatchKMeansTests(ITestOutputHelper output)
     [SkippableFact]
     public void ReferenceBlobsReachScikitLearnsOptimumClosely()
     {
-        var e = ClusteringTestData.Entry("kmeans_ninit10_blobs_300x4");
-        var x = ClusteringTestData.Dataset(e.GetProperty("data").GetString()!);
+        var e = MixtureTestData.Entry("kmeans_ninit10_blobs_300x4");
+        var x = MixtureTestData.Dataset(e.GetProperty("data").GetString()!);
         double best = e.GetProperty("expected").GetProperty("inertia").GetDouble();
         var r = MiniBatchKMeans.Fit(x, new MiniBatchKMeansOptions(5, BatchSize: 64));
         output.WriteLine($"inertia {r.Inertia:R} vs sklearn KMeans best {best:R} (ratio {r.Inertia / best:F6}), {r.Iterations} passes");
@@ -34,7 +34,7 @@ public class MiniBatchKMeansTests(ITestOutputHelper output)
     public void SmallClustersAreReassignedAndResultsIgnoreThreadCount()
     {
         // Many centres for few blobs: reassignment keeps every centre in use.
-        var (x, _) = ClusteringTestData.Blobs(3000, 4, 5, 1.5, seed: 9);
+        var (x, _) = MixtureTestData.Blobs(3000, 4, 5, 1.5, seed: 9);
         var a = MiniBatchKMeans.Fit(x, new MiniBatchKMeansOptions(40, BatchSize: 256, Seed: 4));
         var b = MiniBatchKMeans.Fit(x, new MiniBatchKMeansOptions(40, BatchSize: 256, Seed: 4) { MaxDegreeOfParallelism = 1 });
         Assert.Equal(a.Labels, b.Labels);
@@ -48,7 +48,7 @@ public class MiniBatchKMeansTests(ITestOutputHelper output)
     [Fact]
     public void ToleranceAndIterationLimitsStopTheRun()
     {
-        var (x, _) = ClusteringTestData.Blobs(2000, 3, 4, 1.0, seed: 2);
+        var (x, _) = MixtureTestData.Blobs(2000, 3, 4, 1.0, seed: 2);
         var once = MiniBatchKMeans.Fit(x, new MiniBatchKMeansOptions(4, BatchSize: 100, MaxIterations: 1, MaxNoImprovement: 0));
         Assert.Equal(1, once.Iterations);
         Assert.False(once.Converged);
@@ -60,7 +60,7 @@ public class MiniBatchKMeansTests(ITestOutputHelper output)
     [Fact]
     public void BadOptionsFailBeforeWork()
     {
-        var (x, _) = ClusteringTestData.Blobs(10, 2, 2, 1.0, seed: 1);
+        var (x, _) = MixtureTestData.Blobs(10, 2, 2, 1.0, seed: 1);
         Assert.Throws<ArgumentException>(() => MiniBatchKMeans.Fit(x, new MiniBatchKMeansOptions(11)));
         Assert.Throws<ArgumentException>(() => MiniBatchKMeans.Fit(x, new MiniBatchKMeansOptions(2, BatchSize: 0)));
         Assert.Throws<ArgumentException>(() => MiniBatchKMeans.Fit(x, new MiniBatchKMeansOptions(2, MaxNoImprovement: -1)));

@@ -12,11 +12,11 @@ public class SpectralClusteringTests(ITestOutputHelper output)
     [InlineData("spectral_circles_200")]
     public void MatchesScikitLearnReference(string id)
     {
-        var e = ClusteringTestData.Entry(id);
-        var x = ClusteringTestData.Dataset(e.GetProperty("data").GetString()!);
+        var e = MixtureTestData.Entry(id);
+        var x = MixtureTestData.Dataset(e.GetProperty("data").GetString()!);
         var ex = e.GetProperty("expected");
         var r = SpectralClustering.Fit(x, new SpectralClusteringOptions(2));
-        double ari = ClusterMetrics.Evaluate(ClusteringTestData.Ints(ex.GetProperty("labels")), r.Labels).ARI;
+        double ari = ClusterMetrics.Evaluate(MixtureTestData.Ints(ex.GetProperty("labels")), r.Labels).ARI;
         output.WriteLine($"{id}: ARI vs sklearn {ari:R}; components {r.ConnectedComponents} (sklearn {ex.GetProperty("affinity_graph_connected_components").GetInt32()}); eigenvalues {string.Join(", ", r.Eigenvalues.Select(v => v.ToString("G6")))}");
         Assert.Equal(1.0, ari, 12);
         Assert.Equal(ex.GetProperty("affinity_graph_connected_components").GetInt32(), r.ConnectedComponents);
@@ -44,7 +44,7 @@ public class SpectralClusteringTests(ITestOutputHelper output)
     [Fact]
     public void LanczosEigenvaluesEqualDenseOnes()
     {
-        var (x, _) = ClusteringTestData.Blobs(240, 3, 4, 2.5, seed: 8);
+        var (x, _) = MixtureTestData.Blobs(240, 3, 4, 2.5, seed: 8);
         var dense = DenseLaplacianEigenvalues(x, 10);
         var sparse = SpectralClustering.LaplacianEigenvalues(x, 8);
         output.WriteLine("dense : " + string.Join(", ", dense.Take(8).Select(v => v.ToString("G8"))));
@@ -56,7 +56,7 @@ public class SpectralClusteringTests(ITestOutputHelper output)
     public void DisconnectedGraphGivesOneZeroPerComponent()
     {
         // Three far-apart tight blobs: the 5-NN graph has three components.
-        var (x, truth) = ClusteringTestData.Blobs(150, 2, 3, 0.3, seed: 3, box: 50);
+        var (x, truth) = MixtureTestData.Blobs(150, 2, 3, 0.3, seed: 3, box: 50);
         var r = SpectralClustering.Fit(x, new SpectralClusteringOptions(3, Neighbors: 5));
         Assert.Equal(3, r.ConnectedComponents);
         Assert.All(r.Eigenvalues.Take(3), v => Assert.True(Math.Abs(v) < 1e-9));
@@ -67,7 +67,7 @@ public class SpectralClusteringTests(ITestOutputHelper output)
     [Fact]
     public void ResultsIgnoreThreadCount()
     {
-        var (x, _) = ClusteringTestData.Blobs(400, 4, 5, 2.0, seed: 6);
+        var (x, _) = MixtureTestData.Blobs(400, 4, 5, 2.0, seed: 6);
         var a = SpectralClustering.Fit(x, new SpectralClusteringOptions(5, Seed: 2));
         var b = SpectralClustering.Fit(x, new SpectralClusteringOptions(5, Seed: 2) { MaxDegreeOfParallelism = 1 });
         Assert.Equal(a.Labels, b.Labels);
@@ -78,7 +78,7 @@ public class SpectralClusteringTests(ITestOutputHelper output)
     [Fact]
     public void BadOptionsFailBeforeWork()
     {
-        var (x, _) = ClusteringTestData.Blobs(20, 2, 2, 1.0, seed: 1);
+        var (x, _) = MixtureTestData.Blobs(20, 2, 2, 1.0, seed: 1);
         Assert.Throws<ArgumentException>(() => SpectralClustering.Fit(x, new SpectralClusteringOptions(21)));
         Assert.Throws<ArgumentException>(() => SpectralClustering.Fit(x, new SpectralClusteringOptions(0)));
         Assert.Contains("Neighbors", Assert.Throws<ArgumentException>(() => SpectralClustering.Fit(x, new SpectralClusteringOptions(2, Neighbors: 21))).Message);

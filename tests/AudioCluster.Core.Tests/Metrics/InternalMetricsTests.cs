@@ -21,7 +21,7 @@ public class InternalMetricsTests(ITestOutputHelper output)
         Near("silhouette", expected.GetProperty("silhouette_score").GetDouble(), InternalMetrics.Silhouette(x, labels));
         Near("calinski_harabasz", expected.GetProperty("calinski_harabasz_score").GetDouble(), InternalMetrics.CalinskiHarabasz(x, labels));
         Near("davies_bouldin", expected.GetProperty("davies_bouldin_score").GetDouble(), InternalMetrics.DaviesBouldin(x, labels));
-        var samples = ClusteringTestData.Doubles(expected.GetProperty("silhouette_samples"));
+        var samples = MixtureTestData.Doubles(expected.GetProperty("silhouette_samples"));
         var s = InternalMetrics.SilhouetteSamples(x, labels);
         double worst = 0;
         for (int i = 0; i < s.Length; i++) worst = Math.Max(worst, Math.Abs(s[i] - samples[i]) / Math.Abs(samples[i]));
@@ -38,16 +38,16 @@ public class InternalMetricsTests(ITestOutputHelper output)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(SharedData.Fixture("internal-indices-reference.json")));
         var root = doc.RootElement;
-        var x = ClusteringTestData.Matrix(root.GetProperty("X"));
-        CheckAgainst(x, ClusteringTestData.Ints(root.GetProperty("labels")), root.GetProperty("expected"));
+        var x = MixtureTestData.Matrix(root.GetProperty("X"));
+        CheckAgainst(x, MixtureTestData.Ints(root.GetProperty("labels")), root.GetProperty("expected"));
     }
 
     [SkippableFact]
     public void SharedReferenceMatchesScikitLearn()
     {
-        var e = ClusteringTestData.Entry("internal_indices");
+        var e = MixtureTestData.Entry("internal_indices");
         var name = e.GetProperty("data").GetString()!;
-        CheckAgainst(ClusteringTestData.Dataset(name), ClusteringTestData.DatasetLabels(name), e.GetProperty("expected"));
+        CheckAgainst(MixtureTestData.Dataset(name), MixtureTestData.DatasetLabels(name), e.GetProperty("expected"));
     }
 
     // Direct O(n^2) definition, for comparison with the blocked parallel code.
@@ -81,7 +81,7 @@ public class InternalMetricsTests(ITestOutputHelper output)
     public void BlockedParallelSilhouetteEqualsDefinitionAndIgnoresThreadCount()
     {
         // 301 points: several row chunks and column blocks, and a ragged tail of each.
-        var (x, labels) = ClusteringTestData.Blobs(301, 7, 4, 3.0, seed: 5);
+        var (x, labels) = MixtureTestData.Blobs(301, 7, 4, 3.0, seed: 5);
         labels[17] = 9;   // a singleton cluster gets silhouette 0
         var naive = NaiveSilhouette(x, labels);
         var one = InternalMetrics.SilhouetteSamples(x, labels, maxDegreeOfParallelism: 1);
@@ -94,7 +94,7 @@ public class InternalMetricsTests(ITestOutputHelper output)
     [Fact]
     public void NoisePointsAreLeftOut()
     {
-        var (x, labels) = ClusteringTestData.Blobs(90, 3, 3, 1.0, seed: 2);
+        var (x, labels) = MixtureTestData.Blobs(90, 3, 3, 1.0, seed: 2);
         var noisy = (int[])labels.Clone();
         int[] noise = [3, 40, 41, 89];
         foreach (var i in noise) noisy[i] = -1;
@@ -118,7 +118,7 @@ public class InternalMetricsTests(ITestOutputHelper output)
     [Fact]
     public void SampledSilhouetteIsSeededAndNearTheFullOne()
     {
-        var (x, labels) = ClusteringTestData.Blobs(2000, 5, 4, 2.0, seed: 3);
+        var (x, labels) = MixtureTestData.Blobs(2000, 5, 4, 2.0, seed: 3);
         double full = InternalMetrics.Silhouette(x, labels);
         double a = InternalMetrics.Silhouette(x, labels, 500, seed: 1), b = InternalMetrics.Silhouette(x, labels, 500, seed: 1);
         output.WriteLine($"full {full:F5}, 500-point sample {a:F5}");
@@ -132,7 +132,7 @@ public class InternalMetricsTests(ITestOutputHelper output)
     [Fact]
     public void BadInputsFailWithAReason()
     {
-        var (x, labels) = ClusteringTestData.Blobs(10, 2, 2, 1.0, seed: 1);
+        var (x, labels) = MixtureTestData.Blobs(10, 2, 2, 1.0, seed: 1);
         var one = new int[10];
         var ex = Assert.Throws<ArgumentException>(() => InternalMetrics.Silhouette(x, one));
         Assert.Contains("between 2 and n - 1", ex.Message);
