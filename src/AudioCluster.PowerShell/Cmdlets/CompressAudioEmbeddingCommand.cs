@@ -10,8 +10,6 @@ namespace AudioCluster.PowerShell.Cmdlets;
 
 public enum ReductionMethod { Pca, Tsne, Umap }
 
-public enum VectorMetric { Euclidean, Cosine }
-
 /// <summary>
 /// <para type="synopsis">Reduces embeddings to fewer dimensions with PCA, t-SNE or UMAP, keeping Source and Label.</para>
 /// </summary>
@@ -69,7 +67,7 @@ public sealed class CompressAudioEmbeddingCommand : VectorCollectingCmdlet
 
     /// <summary>UMAP: distance between input vectors.</summary>
     [Parameter(ParameterSetName = FitSet)]
-    public VectorMetric Metric { get; set; } = VectorMetric.Euclidean;
+    public ClusteringMetric Metric { get; set; } = ClusteringMetric.Euclidean;
 
     [Parameter(ParameterSetName = FitSet)]
     public int Seed { get; set; }
@@ -203,7 +201,7 @@ public sealed class CompressAudioEmbeddingCommand : VectorCollectingCmdlet
                     Dimensions = Dimensions > 0 ? Dimensions : 2,
                     Neighbors = Neighbors,
                     MinDist = MinDistance,
-                    Metric = Metric == VectorMetric.Cosine ? UmapMetric.Cosine : UmapMetric.Euclidean,
+                    Metric = Metric == ClusteringMetric.Cosine ? UmapMetric.Cosine : UmapMetric.Euclidean,
                     Seed = Seed,
                 };
                 var result = RunWithProgress(activity, "UMAP", progress => Umap.Fit(data, options, progress, Cancellation));

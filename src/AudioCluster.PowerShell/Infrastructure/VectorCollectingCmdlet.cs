@@ -22,7 +22,7 @@ public abstract class VectorCollectingCmdlet : AudioClusterCmdlet
     [Parameter]
     public SwitchParameter L2Normalize { get; set; }
 
-    protected List<VectorItem> Items { get; } = new();
+    private protected List<VectorItem> Items { get; } = new();
 
     protected override void ProcessRecord()
     {
@@ -57,13 +57,20 @@ public abstract class VectorCollectingCmdlet : AudioClusterCmdlet
         if (Items.Count == 0)
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("No vectors to work on: the pipeline gave no valid input."), "NoInput", ErrorCategory.InvalidData, null));
         var data = DataMatrix.FromRows(Items.Select(i => i.Vector).ToList());
-        if (Standardize) data = VectorPreprocessing.Standardize(data);
+        if (Standardize)
+        {
+            FittedStandardizer = Standardizer.Fit(data);
+            data = FittedStandardizer.Apply(data);
+        }
         if (L2Normalize) data = VectorPreprocessing.L2Normalize(data);
         return data;
     }
 
+    /// <summary>The z-scoring learnt by <see cref="CollectedMatrix"/> with -Standardize (to save with a model).</summary>
+    protected Standardizer? FittedStandardizer { get; private set; }
+
     /// <summary>Preprocessing applied, for ids and verbose messages.</summary>
-    protected string PreprocessingNote => (Standardize, L2Normalize) switch
+    protected string PreprocessingNote => (Standardize.IsPresent, L2Normalize.IsPresent) switch
     {
         (true, true) => "standardized, L2-normalized",
         (true, false) => "standardized",
