@@ -26,17 +26,30 @@ internal sealed class MelPipeline
     {
         Options = o;
         Fft = RealFft.Get(o.NFft);
-        Window = Features.Window.PaddedHann(o.EffectiveWinLength, o.NFft);
+        Window = Features.Window.PaddedHann(o.EffectiveWinLength, o.NFft, o.PeriodicWindow);
         Filterbank = new MelFilterbank(o.FrequencyBins, o.FMin, o.EffectiveFMax, o.NMels, o.SampleRate, o.MelNorm, o.MelScale);
     }
 
     sealed class Scratch { public double[] Spectrum = [], Mel = []; }
     [ThreadStatic] static Scratch? t_scratch;
 
+    /// <summary>The signal the STFT sees: the clip itself, or its pre-emphasised copy.</summary>
+    public ReadOnlySpan<float> Prepare(ReadOnlySpan<float> x)
+    {
+        float c = Options.PreEmphasis;
+        if (c == 0f) return x;
+        if (x.Length < 2) return ReadOnlySpan<float>.Empty;
+        var y = new float[x.Length - 1];
+        // float32, the order conv1d with kernel [-c, 1] computes in.
+        for (int n = 0; n < y.Length; n++) y[n] = MathF.FusedMultiplyAdd(-c, x[n], x[n + 1]);
+        return y;
+    }
+
     /// <summary>Mel spectrogram, NMels x frames row-major (mel[m * frames + t]).</summary>
     public float[] Mel(ReadOnlySpan<float> x, out int frames)
     {
         var o = Options;
+        x = Prepare(x);
         frames = Stft.FrameCount(x.Length, o.NFft, o.HopLength, o.Center);
         var s = t_scratch ??= new Scratch();
         if (s.Spectrum.Length < Fft.Bins) s.Spectrum = new double[Fft.Bins];

@@ -28,6 +28,7 @@ public static class Stft
         var pipe = MelPipeline.Get(options);
         var fft = pipe.Fft;
         var window = pipe.Window;
+        mono = pipe.Prepare(mono);
         int bins = fft.Bins;
         int frames = FrameCount(mono.Length, options.NFft, options.HopLength, options.Center);
         var data = new float[bins * frames];

@@ -18,11 +18,11 @@ public static class Window
     }
 
     /// <summary>A Hann window of <paramref name="winLength"/> zero-padded centrally to <paramref name="nFft"/>, as torch.stft does.</summary>
-    public static double[] PaddedHann(int winLength, int nFft)
+    public static double[] PaddedHann(int winLength, int nFft, bool periodic = true)
     {
         if (winLength > nFft) throw new ArgumentException($"Window length {winLength} exceeds n_fft {nFft}.");
         var w = new double[nFft];
-        Hann(winLength).CopyTo(w, (nFft - winLength) / 2);
+        Hann(winLength, periodic).CopyTo(w, (nFft - winLength) / 2);
         return w;
     }
 }
