@@ -20,6 +20,9 @@ internal sealed class MelPipeline
     public MelSpectrogramOptions Options { get; }
     public RealFft Fft { get; }
     public double[] Window { get; }
+    /// <summary>The float32 window and transform when Options.Float32Stft is set, else null.</summary>
+    public float[]? Window32 { get; }
+    public RealFft32? Fft32 { get; }
     public MelFilterbank Filterbank { get; }
 
     MelPipeline(MelSpectrogramOptions o)
@@ -27,6 +30,11 @@ internal sealed class MelPipeline
         Options = o;
         Fft = RealFft.Get(o.NFft);
         Window = Features.Window.PaddedHann(o.EffectiveWinLength, o.NFft, o.PeriodicWindow);
+        if (o.Float32Stft)
+        {
+            Window32 = Features.Window.PaddedHannFloat32(o.EffectiveWinLength, o.NFft, o.PeriodicWindow);
+            Fft32 = RealFft32.Get(o.NFft);
+        }
         Filterbank = new MelFilterbank(o.FrequencyBins, o.FMin, o.EffectiveFMax, o.NMels, o.SampleRate, o.MelNorm, o.MelScale);
     }
 
@@ -59,11 +67,19 @@ internal sealed class MelPipeline
         var result = new float[o.NMels * frames];
         for (int t = 0; t < frames; t++)
         {
-            Stft.Frame(x, t, o.HopLength, o.Center, Window, Fft, o.Power, spectrum);
+            Frame(x, t, spectrum);
             Filterbank.Apply(spectrum, mel);
             for (int m = 0; m < mel.Length; m++) result[m * frames + t] = (float)mel[m];
         }
         return result;
+    }
+
+    /// <summary>|X|^Power of frame t of the (prepared) signal, in double or in torch's float32 arithmetic.</summary>
+    public void Frame(ReadOnlySpan<float> x, int t, Span<double> spectrum)
+    {
+        var o = Options;
+        if (Fft32 != null) Stft.Frame32(x, t, o.HopLength, o.Center, Window32!, Fft32, o.Power, spectrum);
+        else Stft.Frame(x, t, o.HopLength, o.Center, Window, Fft, o.Power, spectrum);
     }
 
     /// <summary>Natural log(mel + LogOffset) in place.</summary>

@@ -40,6 +40,12 @@ public sealed record MelSpectrogramOptions
     /// conv1d with kernel [-c, 1] before the STFT (EfficientAT uses 0.97).
     /// </summary>
     public float PreEmphasis { get; init; }
+    /// <summary>
+    /// Window, windowed frames and FFT in float32 as torch.stft computes them (see <see cref="RealFft32"/>;
+    /// power-of-two NFft), instead of the default double precision. Nearly empty bands then carry the same
+    /// roundoff as the PyTorch references; BYOL-A's embeddings need it to match theirs to 1e-3.
+    /// </summary>
+    public bool Float32Stft { get; init; }
 
     public int EffectiveWinLength => WinLength ?? NFft;
     public double EffectiveFMax => FMax ?? SampleRate / 2.0;
@@ -59,6 +65,7 @@ public sealed record MelSpectrogramOptions
         if (EffectiveFMax > SampleRate / 2.0) throw new ArgumentException($"FMax ({EffectiveFMax}) must not exceed the Nyquist frequency ({SampleRate / 2.0}).");
         if (!(Power > 0)) throw new ArgumentException($"Power must be positive, got {Power}.");
         if (!(LogOffset >= 0)) throw new ArgumentException($"LogOffset must be >= 0, got {LogOffset}.");
+        if (Float32Stft && !RealFft32.Supports(NFft)) throw new ArgumentException($"Float32Stft needs a power-of-two NFft, got {NFft}.");
         if (!float.IsFinite(PreEmphasis)) throw new ArgumentException($"PreEmphasis must be finite, got {PreEmphasis}.");
         if (MelScale == MelScale.Kaldi && MelNorm != MelNorm.None) throw new ArgumentException("The Kaldi mel scale has no Slaney normalisation; use MelNorm None.");
     }
