@@ -98,6 +98,7 @@ public sealed class MelStatsEncoder : IAudioEncoder
         if (o.Center != d.Center) id += " center=false";
         if (!o.PeriodicWindow) id += " window=symmetric";
         if (o.PreEmphasis != 0) id += string.Create(ic, $" preemph={o.PreEmphasis}");
+        if (o.Float32Stft) id += " stft=float32";
         return id;
     }
 }

@@ -222,6 +222,7 @@ public sealed class OnnxEncoder : IAudioEncoder, IDisposable
             if (m.Power != 2) id += string.Create(ic, $" power={m.Power}");
             if (m.MelNorm != MelNorm.None) id += " norm=slaney";
             if (!m.Center) id += " center=false";
+            if (m.Float32Stft) id += " stft=float32";
             id += string.Create(ic, $" log_offset={m.LogOffset:R}");
         }
         if (o.Int16RoundTrip) id += " int16";
