@@ -101,24 +101,119 @@ public class ContingencyTable
             throw new ArgumentException("At least one labelled point is needed; the input is empty.", nameof(classes));
         comparer ??= typeof(T) == typeof(string) ? (IComparer<T>)(object)LabelComparer.Instance : Comparer<T>.Default;
 
-        var classIds = SortedIds(classes, comparer, "labels");
-        var clusterIds = SortedIds(clusters, comparer, "cluster assignments");
-        var classIndex = IndexOf(classIds);
-        var clusterIndex = IndexOf(clusterIds);
-        // Sort the (row, column) keys of all points and count runs: row-major cells, no dense matrix.
-        var keys = new long[classes.Count];
-        for (int i = 0; i < keys.Length; i++)
-            keys[i] = (long)classIndex[classes[i]] * clusterIds.Length + clusterIndex[clusters[i]];
-        Array.Sort(keys);
+        var classCodes = Encode(classes, comparer, "labels", out var classIds);
+        var clusterCodes = Encode(clusters, comparer, "cluster assignments", out var clusterIds);
+        return new ContingencyTable<T>(CountCells(classCodes, clusterCodes, classIds.Length, clusterIds.Length), classIds, clusterIds);
+    }
+
+    // Points per parallel work item when counting.
+    const int Block = 1 << 18;
+
+    /// <summary>Non-zero cells in row-major order from per-point row and column indices.</summary>
+    static ContingencyCell[] CountCells(int[] rows, int[] columns, int rowCount, int columnCount)
+    {
         var cells = new List<ContingencyCell>();
+        long size = (long)rowCount * columnCount;
+        if (size <= Math.Max(1 << 20, 2L * rows.Length))
+        {
+            // Small enough to count densely: no sort; blocks of points counted in parallel.
+            var counts = new int[size];
+            var gate = new object();
+            Parallel.For(0, (rows.Length + Block - 1) / Block, () => new int[size], (b, _, local) =>
+            {
+                int end = Math.Min(rows.Length, (b + 1) * Block);
+                for (int i = b * Block; i < end; i++) local[(long)rows[i] * columnCount + columns[i]]++;
+                return local;
+            }, local => { lock (gate) for (long k = 0; k < size; k++) counts[k] += local[k]; });
+            for (long k = 0; k < size; k++)
+                if (counts[k] > 0) cells.Add(new ContingencyCell((int)(k / columnCount), (int)(k % columnCount), counts[k]));
+            return cells.ToArray();
+        }
+        // Sort the (row, column) keys of all points and count runs: no dense matrix.
+        var keys = new long[rows.Length];
+        for (int i = 0; i < keys.Length; i++) keys[i] = (long)rows[i] * columnCount + columns[i];
+        Array.Sort(keys);
         for (int s = 0; s < keys.Length;)
         {
             int e = s;
             while (e < keys.Length && keys[e] == keys[s]) e++;
-            cells.Add(new ContingencyCell((int)(keys[s] / clusterIds.Length), (int)(keys[s] % clusterIds.Length), e - s));
+            cells.Add(new ContingencyCell((int)(keys[s] / columnCount), (int)(keys[s] % columnCount), e - s));
             s = e;
         }
-        return new ContingencyTable<T>(cells.ToArray(), classIds, clusterIds);
+        return cells.ToArray();
+    }
+
+    /// <summary>Index of each value among the sorted distinct values (<paramref name="ids"/>).</summary>
+    static int[] Encode<T>(IReadOnlyList<T> values, IComparer<T> comparer, string what, out T[] ids) where T : notnull
+    {
+        if (values is IReadOnlyList<int> ints && ReferenceEquals(comparer, Comparer<int>.Default) && TryEncodeDense(ints, out var denseCodes, out var intIds))
+        {
+            ids = (T[])(object)intIds;
+            return denseCodes;
+        }
+        // One dictionary lookup per value gives first-seen codes; ranking the few distinct ids
+        // then turns them into sorted order.
+        var firstSeen = new Dictionary<T, int>();
+        var distinct = new List<T>();
+        var codes = new int[values.Count];
+        for (int i = 0; i < codes.Length; i++)
+        {
+            var v = values[i];
+            if (v is null) throw new ArgumentException($"The {what} contain a null at position {i}; every point needs an id.");
+            if (!firstSeen.TryGetValue(v, out int code))
+            {
+                code = distinct.Count;
+                firstSeen.Add(v, code);
+                distinct.Add(v);
+            }
+            codes[i] = code;
+        }
+        ids = distinct.ToArray();
+        var order = Enumerable.Range(0, ids.Length).ToArray();
+        Array.Sort(ids, order, comparer);
+        var rank = new int[ids.Length];
+        for (int r = 0; r < order.Length; r++) rank[order[r]] = r;
+        for (int i = 0; i < codes.Length; i++) codes[i] = rank[codes[i]];
+        return codes;
+    }
+
+    /// <summary>Integer ids within a modest range: a lookup table instead of hashing.</summary>
+    static bool TryEncodeDense(IReadOnlyList<int> values, out int[] codes, out int[] ids)
+    {
+        codes = Array.Empty<int>();
+        ids = Array.Empty<int>();
+        int min = int.MaxValue, max = int.MinValue;
+        var gate = new object();
+        Parallel.For(0, (values.Count + Block - 1) / Block, () => (Min: int.MaxValue, Max: int.MinValue), (b, _, local) =>
+        {
+            int end = Math.Min(values.Count, (b + 1) * Block);
+            for (int i = b * Block; i < end; i++) local = (Math.Min(local.Min, values[i]), Math.Max(local.Max, values[i]));
+            return local;
+        }, local => { lock (gate) { min = Math.Min(min, local.Min); max = Math.Max(max, local.Max); } });
+        long range = (long)max - min + 1;
+        if (range > Math.Max(1 << 16, 4L * values.Count)) return false;
+        var map = new int[range];
+        Parallel.For(0, (values.Count + Block - 1) / Block, b =>
+        {
+            int end = Math.Min(values.Count, (b + 1) * Block);
+            for (int i = b * Block; i < end; i++) map[values[i] - min] = 1;   // same value from any thread
+        });
+        int next = 0;
+        var present = new List<int>();
+        for (int k = 0; k < map.Length; k++)
+        {
+            if (map[k] == 0) { map[k] = -1; continue; }
+            map[k] = next++;
+            present.Add(min + k);
+        }
+        ids = present.ToArray();
+        var result = codes = new int[values.Count];
+        Parallel.For(0, (values.Count + Block - 1) / Block, b =>
+        {
+            int end = Math.Min(values.Count, (b + 1) * Block);
+            for (int i = b * Block; i < end; i++) result[i] = map[values[i] - min];
+        });
+        return true;
     }
 
     static ContingencyCell[] Sparse(int[,] counts)
@@ -135,25 +230,6 @@ public class ContingencyTable
         return cells.ToArray();
     }
 
-    static T[] SortedIds<T>(IReadOnlyList<T> values, IComparer<T> comparer, string what) where T : notnull
-    {
-        var set = new HashSet<T>();
-        for (int i = 0; i < values.Count; i++)
-        {
-            if (values[i] is null) throw new ArgumentException($"The {what} contain a null at position {i}; every point needs an id.");
-            set.Add(values[i]);
-        }
-        var ids = set.ToArray();
-        Array.Sort(ids, comparer);
-        return ids;
-    }
-
-    static Dictionary<T, int> IndexOf<T>(T[] ids) where T : notnull
-    {
-        var d = new Dictionary<T, int>(ids.Length);
-        for (int i = 0; i < ids.Length; i++) d[ids[i]] = i;
-        return d;
-    }
 }
 
 /// <summary>A contingency table that knows the class and cluster ids of its rows and columns.</summary>

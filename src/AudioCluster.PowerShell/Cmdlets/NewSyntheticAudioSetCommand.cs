@@ -21,19 +21,19 @@ public sealed class NewSyntheticAudioSetCommand : AudioClusterCmdlet
     public int ClassCount { get; set; } = 5;
 
     [Parameter]
-    [ValidateRange(1, 100000)]
+    [ValidateRange(1, 999)]
     public int PerClass { get; set; } = 20;
 
     [Parameter]
     public int Seed { get; set; }
 
     [Parameter]
-    [ValidateRange(1000, 384000)]
+    [ValidateRange(4000, 384000)]
     public int SampleRate { get; set; } = 16000;
 
     /// <summary>Length of each clip in seconds.</summary>
     [Parameter]
-    [ValidateRange(0.05, 600.0)]
+    [ValidateRange(0.1, 600.0)]
     public double Duration { get; set; } = 1.0;
 
     protected override void EndProcessing()
