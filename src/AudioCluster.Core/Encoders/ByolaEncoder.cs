@@ -111,6 +111,9 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
         return acc.Result();
     }
 
+    /// <summary>Embeds a 16 kHz mono clip (an array, for callers such as PowerShell that cannot pass spans).</summary>
+    public float[] Encode(float[] mono) => Encode(mono.AsSpan());
+
     /// <summary>Embeds a 16 kHz mono clip with the statistics given at construction.</summary>
     public float[] Encode(ReadOnlySpan<float> mono)
     {
@@ -122,7 +125,11 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
     /// Embeds raw log-mels (from <see cref="LogMel"/>) normalised with <paramref name="stats"/>, in input order.
     /// Clips of equal frame count share forward passes of up to BatchSize; the results equal one-by-one passes.
     /// </summary>
-    public float[][] EncodeLogMels(IReadOnlyList<Spectrogram> rawLogMels, NormalizationStats stats, CancellationToken cancellation = default)
+    /// <param name="rawLogMels">Log-mels from <see cref="LogMel"/>.</param>
+    /// <param name="stats">The normalisation statistics.</param>
+    /// <param name="cancellation">Checked between forward passes.</param>
+    /// <param name="parallelism">Forward passes run at once (each on its own thread; with one libtorch thread each, one per core is fastest on the CPU).</param>
+    public float[][] EncodeLogMels(IReadOnlyList<Spectrogram> rawLogMels, NormalizationStats stats, CancellationToken cancellation = default, int parallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(rawLogMels);
         ArgumentNullException.ThrowIfNull(stats);
@@ -135,21 +142,32 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
                 throw new ArgumentException($"'{s.Source}': too short for BYOL-A: {s.Frames} log-mel frames, at least {MinFrames} needed ({(MinFrames - 1) * MelOptions.HopLength} samples at {SampleRate} Hz).");
         }
         var result = new float[rawLogMels.Count][];
-        foreach (var group in Enumerable.Range(0, rawLogMels.Count).GroupBy(i => rawLogMels[i].Frames))
+        var batches = Enumerable.Range(0, rawLogMels.Count).GroupBy(i => rawLogMels[i].Frames)
+            .SelectMany(group => group.Chunk(Options.BatchSize)).ToArray();
+        void Run(int[] chunk)
         {
-            foreach (var chunk in group.Chunk(Options.BatchSize))
+            int frames = rawLogMels[chunk[0]].Frames, size = MelOptions.NMels * frames;
+            var input = new float[chunk.Length * size];
+            for (int b = 0; b < chunk.Length; b++)
+            {
+                var dst = input.AsSpan(b * size, size);
+                rawLogMels[chunk[b]].Data.CopyTo(dst);
+                stats.Apply(dst);
+            }
+            var output = Forward(input, chunk.Length, frames);
+            for (int b = 0; b < chunk.Length; b++) result[chunk[b]] = output.AsSpan(b * Dimensions, Dimensions).ToArray();
+        }
+        if (parallelism <= 1 || batches.Length == 1)
+        {
+            foreach (var chunk in batches)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var input = new float[chunk.Length * MelOptions.NMels * group.Key];
-                for (int b = 0; b < chunk.Length; b++)
-                {
-                    var dst = input.AsSpan(b * MelOptions.NMels * group.Key, MelOptions.NMels * group.Key);
-                    rawLogMels[chunk[b]].Data.CopyTo(dst);
-                    stats.Apply(dst);
-                }
-                var output = Forward(input, chunk.Length, group.Key);
-                for (int b = 0; b < chunk.Length; b++) result[chunk[b]] = output.AsSpan(b * Dimensions, Dimensions).ToArray();
+                Run(chunk);
             }
+        }
+        else
+        {
+            Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation }, Run);
         }
         return result;
     }

@@ -92,6 +92,9 @@ public sealed class OnnxEncoder : IAudioEncoder, IDisposable
     public int SampleRate => Options.SampleRate;
     public int Dimensions { get; }
 
+    /// <summary>Embeds a mono clip at <see cref="SampleRate"/> (an array, for callers such as PowerShell that cannot pass spans).</summary>
+    public float[] Encode(float[] mono) => Encode(mono.AsSpan());
+
     /// <summary>Embeds a mono clip at <see cref="SampleRate"/>.</summary>
     public float[] Encode(ReadOnlySpan<float> mono)
     {
