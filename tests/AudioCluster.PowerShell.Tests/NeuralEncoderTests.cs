@@ -136,6 +136,42 @@ public sealed class NeuralEncoderTests : IClassFixture<ModuleHostFixture>, IDisp
         }
     }
 
+    [Fact]
+    public void ByolaSavesWeightsThatLoadBackAndRejectsTooShortClips()
+    {
+        // A seeded random network saved as a PyTorch state dict, then loaded with -ModelPath: same vectors.
+        var weights = Path.Combine(temp.Path, "random.pth");
+        var wav = Path.Combine(temp.Path, "tone.wav");
+        WritePcm16(wav, Enumerable.Range(0, 8000).Select(i => (float)Math.Sin(i * 0.3) * 0.2f).ToArray(), 16000);
+        var r = Run(@"
+            $enc = [AudioCluster.Encoders.ByolaEncoder]::new([AudioCluster.Encoders.ByolaEncoderOptions]@{ Seed = 5 })
+            try { $enc.Save($weights) } finally { $enc.Dispose() }
+            Get-AudioEmbedding -LiteralPath $wav -Encoder ByolA -Seed 5 -NormalizationMean -5 -NormalizationStd 5
+            Get-AudioEmbedding -LiteralPath $wav -Encoder ByolA -ModelPath $weights -NormalizationMean -5 -NormalizationStd 5",
+            ("weights", weights), ("wav", wav));
+        Assert.Equal(2, r.Output.Count);
+        Assert.Equal(512, Vector(r.Output[0]).Length);
+        Assert.Equal(Vector(r.Output[0]), Vector(r.Output[1]));
+        Assert.Contains("random.pth sha256=", (string)r.Output[1].Properties["Encoder"].Value);
+
+        WritePcm16(wav, new float[800], 16000);
+        var tooShort = host.Run(@"
+            Get-AudioEmbedding -LiteralPath $wav -Encoder ByolA -NormalizationMean -5 -NormalizationStd 5
+            Get-AudioEmbedding -LiteralPath $wav -Encoder ByolA", new Dictionary<string, object?> { ["wav"] = wav });
+        Assert.Empty(tooShort.Output);
+        Assert.Equal(2, tooShort.Errors.Count);
+        Assert.All(tooShort.Errors, e => Assert.Contains("too short for BYOL-A", e.Exception.Message));
+    }
+
+    static void WritePcm16(string path, float[] x, int rate)
+    {
+        using var w = new BinaryWriter(File.Create(path));
+        w.Write("RIFF"u8); w.Write(36 + 2 * x.Length); w.Write("WAVEfmt "u8);
+        w.Write(16); w.Write((short)1); w.Write((short)1); w.Write(rate); w.Write(2 * rate); w.Write((short)2); w.Write((short)16);
+        w.Write("data"u8); w.Write(2 * x.Length);
+        foreach (var v in x) w.Write((short)Math.Round(v * 32767));
+    }
+
     [SkippableFact]
     public void OnnxEfficientAtMatchesThePyTorchReference()
     {

@@ -77,7 +77,8 @@ public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
             // One libtorch / ONNX Runtime thread per clip: clips already run in parallel, one per core.
             encoder = settings.Create(threads: 1);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ArgumentException or NotSupportedException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or ArgumentException or NotSupportedException
+                                   or InvalidOperationException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
         {
             ThrowTerminatingError(new ErrorRecord(e, "GetAudioEmbedding.EncoderFailed", ErrorCategory.InvalidData, ModelPath));
         }
