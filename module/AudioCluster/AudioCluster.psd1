@@ -13,6 +13,7 @@
         'Import-Audio'
         'Get-Spectrogram'
         'Get-AudioEmbedding'
+        'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Measure-ClusterQuality'
         'New-SyntheticAudioSet'

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using AudioCluster.Clustering;
 using AudioCluster.Metrics;
+using AudioCluster.Reduction;
 
 // Runs each classic workload on the same data as scikit-learn (made by sklearn_peer.py) and
 // prints seconds for both and the ratio ours/sklearn. Without python3-sklearn it times ours alone.
@@ -29,12 +30,16 @@ foreach (var w in workloads)
         File.Delete(dataPath);
     }
 }
+if (Peer.Blas != null) Console.WriteLine($"\npeer BLAS: {Peer.Blas}");
 
 sealed record PeerResult(double Seconds, double Quality);
 
 static class Peer
 {
     public const string Python = "/usr/bin/python3";
+
+    /// <summary>The BLAS the peer's numpy ran with, as threadpoolctl reports it.</summary>
+    public static string? Blas { get; private set; }
 
     public static bool Available(string script)
     {
@@ -48,6 +53,7 @@ static class Peer
         var (code, output) = Exec(Python, script, workload, dataPath);
         if (code != 0) throw new InvalidOperationException($"sklearn_peer.py {workload} failed: {output}");
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        if (json.RootElement.TryGetProperty("blas", out var blas) && Blas == null) Blas = blas.GetString();
         return new PeerResult(json.RootElement.GetProperty("seconds").GetDouble(), json.RootElement.GetProperty("quality").GetDouble());
     }
 
@@ -55,8 +61,10 @@ static class Peer
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);
-        // Debian's numpy picks a safe OpenBLAS kernel on some CPUs only through these; keep the
-        // machine's settings as they are for a like-for-like run.
+        // Some machines pin an old OpenBLAS kernel through these variables (a workaround for old
+        // builds); they slow a current numpy, so the peer runs without them and reports its kernel.
+        start.Environment.Remove("OPENBLAS_CORETYPE");
+        start.Environment.Remove("OPENBLAS_L2_SIZE");
         using var p = Process.Start(start)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -73,16 +81,43 @@ static class Workloads
     {
         Matrix("kmeans", "KMeans k=100, 100000x512", 100_000, 512, x =>
             KMeans.Fit(x, new KMeansOptions(100, Restarts: 1, Seed: 0)).Inertia),
+        Matrix("pca", "PCA to 32 (randomized), 100000x512", 100_000, 512, x =>
+        {
+            Pca.FitTransform(x, new PcaOptions { Dimensions = 32, Solver = PcaSolver.Randomized }, out var model);
+            return model.ExplainedVarianceRatio.Sum();
+        }),
+        Matrix("ward10k", "Agglomerative ward, 10000x512", 10_000, 512, Ward),
+        Matrix("ward20k", "Agglomerative ward, 20000x64", 20_000, 64, Ward),
+        Matrix("tsne3k", "t-SNE Barnes-Hut, 3000x512", 3_000, 512, x => Tsne.Fit(x, new TsneOptions()).KlDivergence),
+        Matrix("tsne10k", "t-SNE Barnes-Hut, 10000x50", 10_000, 50, x => Tsne.Fit(x, new TsneOptions()).KlDivergence),
         Labels("nmi", "NMI, 1e7 labels", t => ClusterMetrics.NormalizedMutualInformation(t)),
         Labels("ari", "ARI, 1e7 labels", t => ClusterMetrics.AdjustedRandIndex(t)),
     };
 
+    // Ward's quality: ARI of our 20 clusters against scikit-learn's on the same data (1 = same
+    // partition; the peer's own column is 1 by definition). Without the peer: the cluster count.
+    static double Ward(DataMatrix x, string path)
+    {
+        var labels = Agglomerative.Fit(x, new AgglomerativeOptions(ClusterCount: 20)).Labels;
+        var peerLabels = path + ".labels";
+        if (!File.Exists(peerLabels)) return labels.Distinct().Count();
+        var raw = File.ReadAllBytes(peerLabels);
+        var theirs = new int[raw.Length / 4];
+        Buffer.BlockCopy(raw, 0, theirs, 0, raw.Length);
+        File.Delete(peerLabels);
+        return ClusterMetrics.AdjustedRandIndex(ContingencyTable.Create<int>(labels, theirs));
+    }
+
     static Workload Matrix(string name, string title, int rows, int cols, Func<DataMatrix, double> run) =>
+        Matrix(name, title, rows, cols, (x, _) => run(x));
+
+    // The run may compare its result with the peer's output (a few milliseconds next to the algorithm).
+    static Workload Matrix(string name, string title, int rows, int cols, Func<DataMatrix, string, double> run) =>
         new(name, title, rows, cols, path =>
         {
             var x = ReadMatrix(path, rows, cols);
             var clock = Stopwatch.StartNew();
-            var quality = run(x);
+            var quality = run(x, path);
             return (clock.Elapsed.TotalSeconds, quality);
         }, path => WriteBlobs(path, rows, cols));
 

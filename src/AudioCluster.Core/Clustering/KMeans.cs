@@ -358,7 +358,7 @@ public static class KMeans
 
     // Greedy k-means++: each new centre is the best (lowest potential) of 2 + floor(ln k)
     // candidates drawn with probability proportional to the squared distance to the nearest centre.
-    static DataMatrix PlusPlus(DataMatrix x, int k, SeededRandom rng, ParallelOptions po)
+    internal static DataMatrix PlusPlus(DataMatrix x, int k, SeededRandom rng, ParallelOptions po)
     {
         int n = x.Rows, d = x.Columns;
         int trials = 2 + (int)Math.Log(k);

@@ -32,4 +32,10 @@ public sealed record ClusterQuality
     public int Classes { get; init; }
     /// <summary>Points in the noise cluster (-1).</summary>
     public int NoisePoints { get; init; }
+    /// <summary>Mean silhouette (euclidean, noise left out); null without vectors. Needs no labels.</summary>
+    public double? Silhouette { get; init; }
+    /// <summary>Calinski-Harabasz index (higher is better); null without vectors.</summary>
+    public double? CalinskiHarabasz { get; init; }
+    /// <summary>Davies-Bouldin index (lower is better); null without vectors.</summary>
+    public double? DaviesBouldin { get; init; }
 }

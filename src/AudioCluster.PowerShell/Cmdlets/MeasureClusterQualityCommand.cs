@@ -1,8 +1,11 @@
 using System.Management.Automation;
+using AudioCluster.Clustering;
 using AudioCluster.Metrics;
 using AudioCluster.PowerShell.Infrastructure;
 
 namespace AudioCluster.PowerShell.Cmdlets;
+
+public enum NoiseHandling { OwnCluster, Exclude }
 
 /// <summary>
 /// <para type="synopsis">Scores clusters against known labels: NMI, ARI, AMI, accuracy (Hungarian), purity and more.</para>
@@ -33,8 +36,26 @@ public sealed class MeasureClusterQualityCommand : AudioClusterCmdlet
     [Parameter]
     public SwitchParameter ConfusionMatrix { get; set; }
 
+    /// <summary>Noise points (cluster -1 from DBSCAN/HDBSCAN) in the label metrics: OwnCluster (as scikit-learn) or Exclude.</summary>
+    [Parameter]
+    public NoiseHandling NoiseHandling { get; set; } = NoiseHandling.OwnCluster;
+
+    /// <summary>Property holding the vector for silhouette, Calinski-Harabasz and Davies-Bouldin.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string VectorProperty { get; set; } = "Vector";
+
+    /// <summary>Above this many inputs the silhouette is computed on a seeded random sample of this size.</summary>
+    [Parameter]
+    [ValidateRange(100, int.MaxValue)]
+    public int SilhouetteSampleSize { get; set; } = 20000;
+
+    const string Noise = "-1";
     readonly List<string> labels = new();
     readonly List<string> clusters = new();
+    readonly List<string> allClusters = new();
+    readonly List<float[]> vectors = new();
+    bool missingVector;
     int unlabelled;
 
     protected override void ProcessRecord()
@@ -47,28 +68,83 @@ public sealed class MeasureClusterQualityCommand : AudioClusterCmdlet
                 "NoCluster", ErrorCategory.InvalidData, InputObject);
             return;
         }
+        allClusters.Add(cluster);
+        var vector = InputObject.Properties[VectorProperty]?.Value;
+        if (vector is PSObject wrapped) vector = wrapped.BaseObject;
+        switch (vector)
+        {
+            case float[] f: vectors.Add(f); break;
+            case double[] d: vectors.Add(Array.ConvertAll(d, x => (float)x)); break;
+            default: missingVector = true; break;
+        }
         var label = VectorInput.Text(InputObject, LabelProperty);
         if (string.IsNullOrEmpty(label))
         {
             unlabelled++;
             return;
         }
+        if (NoiseHandling == NoiseHandling.Exclude && cluster == Noise) return;
         labels.Add(label);
         clusters.Add(cluster);
     }
 
     protected override void EndProcessing()
     {
-        if (unlabelled > 0)
-            WriteWarning($"{unlabelled} input(s) have no '{LabelProperty}' and were left out of the measure.");
-        if (labels.Count == 0)
+        bool haveVectors = allClusters.Count > 0 && !missingVector;
+        if (labels.Count == 0 && !haveVectors)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new InvalidOperationException($"Nothing to measure: no input had both '{LabelProperty}' and '{ClusterProperty}'. Import the audio with -LabelPattern or -LabelFromDirectory to give it labels."),
+                new InvalidOperationException($"Nothing to measure: no input had both '{LabelProperty}' and '{ClusterProperty}', nor a '{VectorProperty}' for the label-free indices. Import the audio with -LabelPattern or -LabelFromDirectory to give it labels."),
                 "NoLabelledInput", ErrorCategory.InvalidData, null));
         }
-        WriteObject(ClusterMetrics.Evaluate(labels, clusters, NmiAverage));
-        if (ConfusionMatrix) WriteConfusionMatrix();
+        if (unlabelled > 0 && labels.Count > 0)
+            WriteWarning($"{unlabelled} input(s) have no '{LabelProperty}' and were left out of the label metrics.");
+        var quality = labels.Count > 0
+            ? ClusterMetrics.Evaluate(labels, clusters, NmiAverage)
+            : new ClusterQuality { NMI = double.NaN, ARI = double.NaN, AMI = double.NaN, Accuracy = double.NaN, AccuracyNoiseAsWrong = double.NaN, Purity = double.NaN,
+                                   Homogeneity = double.NaN, Completeness = double.NaN, VMeasure = double.NaN, RandIndex = double.NaN, FowlkesMallows = double.NaN,
+                                   MutualInformation = double.NaN, LabelEntropy = double.NaN, ClusterEntropy = double.NaN, NmiAverage = NmiAverage,
+                                   N = allClusters.Count, Clusters = allClusters.Where(c => c != Noise).Distinct().Count(), NoisePoints = allClusters.Count(c => c == Noise) };
+        if (haveVectors) quality = WithInternalIndices(quality);
+        WriteObject(quality);
+        if (ConfusionMatrix && labels.Count > 0) WriteConfusionMatrix();
+    }
+
+    /// <summary>Silhouette, Calinski-Harabasz and Davies-Bouldin over every input (noise left out).</summary>
+    ClusterQuality WithInternalIndices(ClusterQuality quality)
+    {
+        if (vectors.Any(v => v.Length != vectors[0].Length))
+        {
+            WriteWarning("The vectors differ in length, so the label-free indices (silhouette, ...) were not computed.");
+            return quality;
+        }
+        var ids = allClusters.Where(c => c != Noise).Distinct().ToList();
+        var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+        var codes = allClusters.Select(c => c == Noise ? InternalMetrics.Noise : index[c]).ToArray();
+        int scored = codes.Count(c => c != InternalMetrics.Noise);
+        if (ids.Count < 2 || ids.Count >= scored)
+        {
+            WriteVerbose($"Label-free indices need 2 to n-1 clusters; there are {ids.Count} for {scored} points.");
+            return quality;
+        }
+        var data = DataMatrix.FromRows(vectors);
+        try
+        {
+            // The silhouette costs O(n^2): past the sample size it is estimated on a seeded sample.
+            var silhouette = scored > SilhouetteSampleSize
+                ? InternalMetrics.Silhouette(data, codes, SilhouetteSampleSize, seed: 0, Cancellation)
+                : InternalMetrics.Silhouette(data, codes, Cancellation);
+            return quality with
+            {
+                Silhouette = silhouette,
+                CalinskiHarabasz = InternalMetrics.CalinskiHarabasz(data, codes),
+                DaviesBouldin = InternalMetrics.DaviesBouldin(data, codes),
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
     }
 
     void WriteConfusionMatrix()

@@ -5,14 +5,14 @@ using AudioCluster.Encoders;
 namespace AudioCluster.PowerShell.Infrastructure;
 
 /// <summary>One pipeline object reduced to what clustering needs: its vector, source and label.</summary>
-sealed record VectorItem(float[] Vector, string Source, string? Label);
+sealed record VectorItem(float[] Vector, string Source, string? Label, PSObject Original);
 
 static class VectorInput
 {
     /// <summary>Reads an AudioEmbedding, or any object with a numeric Vector property.</summary>
     public static VectorItem Read(PSObject input, int index)
     {
-        if (input.BaseObject is AudioEmbedding e) return new VectorItem(e.Vector, e.Source, e.Label);
+        if (input.BaseObject is AudioEmbedding e) return new VectorItem(e.Vector, e.Source, e.Label, input);
         var value = input.Properties["Vector"]?.Value;
         if (value is PSObject wrapped) value = wrapped.BaseObject;
         var vector = value switch
@@ -23,7 +23,27 @@ static class VectorInput
             _ => throw new ArgumentException($"Input {index} has no numeric 'Vector' property (got {(value == null ? "none" : value.GetType().Name)}); pipe AudioEmbedding objects or objects with a float[] Vector."),
         };
         var source = Text(input, "Source") ?? Text(input, "FullName") ?? Text(input, "Path") ?? Text(input, "Name") ?? $"#{index}";
-        return new VectorItem(vector, source, Text(input, "Label"));
+        return new VectorItem(vector, source, Text(input, "Label"), input);
+    }
+
+    /// <summary>
+    /// The output for one input: the typed result, carrying along (as note properties) the
+    /// input's own properties that the result does not have, so objects from other tools keep
+    /// their data through the pipeline.
+    /// </summary>
+    public static PSObject WithInputProperties(object result, VectorItem item)
+    {
+        var output = PSObject.AsPSObject(result);
+        if (item.Original.BaseObject is AudioEmbedding) return output;
+        foreach (var property in item.Original.Properties)
+        {
+            if (property.Name == "Vector" || output.Properties[property.Name] != null) continue;
+            object? value;
+            try { value = property.Value; }
+            catch (GetValueException) { continue; }
+            output.Properties.Add(new PSNoteProperty(property.Name, value));
+        }
+        return output;
     }
 
     public static string? Text(PSObject input, string property)

@@ -1,0 +1,119 @@
+using System.Text.Json;
+
+namespace AudioCluster.Clustering;
+
+/// <summary>
+/// A fitted clustering saved for later: the preprocessing it was fitted with and its cluster
+/// centres, so new vectors join the cluster with the nearest centre (next week's recordings in
+/// this week's clusters).
+/// </summary>
+public sealed class ClusterModel
+{
+    public const string FormatName = "AudioCluster.ClusterModel";
+    public const int FormatVersion = 1;
+
+    public ClusterModel(string method, Standardizer? standardizer, bool l2Normalize, DataMatrix centers)
+    {
+        Method = method;
+        Standardizer = standardizer;
+        L2Normalize = l2Normalize;
+        Centers = centers;
+    }
+
+    public string Method { get; }
+    public Standardizer? Standardizer { get; }
+    public bool L2Normalize { get; }
+    public DataMatrix Centers { get; }
+    public int ClusterCount => Centers.Rows;
+    public int InputDimensions => Centers.Columns;
+
+    /// <summary>Raw vectors in the space the model was fitted in.</summary>
+    public DataMatrix Prepare(DataMatrix raw)
+    {
+        if (raw.Columns != InputDimensions)
+            throw new ArgumentException($"The model was fitted on {InputDimensions}-dimensional vectors; these have {raw.Columns}.");
+        var x = Standardizer?.Apply(raw) ?? raw;
+        return L2Normalize ? VectorPreprocessing.L2Normalize(x) : x;
+    }
+
+    /// <summary>Nearest centre of each raw vector, and the distance to it.</summary>
+    public (int[] Labels, double[] Distances) Assign(DataMatrix raw)
+    {
+        var x = Prepare(raw);
+        var labels = new int[x.Rows];
+        var distances = new double[x.Rows];
+        Parallel.For(0, x.Rows, i =>
+        {
+            double best = double.PositiveInfinity;
+            for (int c = 0; c < Centers.Rows; c++)
+            {
+                double d2 = VectorKernels.SquaredDistance(x.Row(i), Centers.Row(c));
+                if (d2 < best) { best = d2; labels[i] = c; }
+            }
+            distances[i] = Math.Sqrt(best);
+        });
+        return (labels, distances);
+    }
+
+    public void Save(Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream);
+        w.WriteStartObject();
+        w.WriteString("format", FormatName);
+        w.WriteNumber("version", FormatVersion);
+        w.WriteString("method", Method);
+        w.WriteBoolean("l2Normalize", L2Normalize);
+        if (Standardizer != null)
+        {
+            WriteArray(w, "standardizeMean", Standardizer.Mean);
+            WriteArray(w, "standardizeScale", Standardizer.Scale);
+        }
+        w.WriteStartArray("centers");
+        for (int c = 0; c < Centers.Rows; c++)
+        {
+            w.WriteStartArray();
+            foreach (var v in Centers.Row(c)) w.WriteNumberValue(v);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public static ClusterModel Load(Stream stream)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(stream);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var f) || f.GetString() != FormatName)
+                throw new InvalidDataException($"Not a cluster model: the format field is not \"{FormatName}\".");
+            int version = root.GetProperty("version").GetInt32();
+            if (version != FormatVersion)
+                throw new InvalidDataException($"Cluster model version {version} is not supported (this version reads {FormatVersion}).");
+            var rows = root.GetProperty("centers").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToList();
+            if (rows.Count == 0 || rows.Any(r => r.Length != rows[0].Length || r.Length == 0))
+                throw new InvalidDataException("Cluster model: the centres are missing or ragged.");
+            Standardizer? standardizer = null;
+            if (root.TryGetProperty("standardizeMean", out var mean))
+            {
+                standardizer = new Standardizer(Doubles(mean), Doubles(root.GetProperty("standardizeScale")));
+                if (standardizer.Mean.Length != rows[0].Length || standardizer.Scale.Length != rows[0].Length)
+                    throw new InvalidDataException("Cluster model: the standardisation does not match the centres' dimensions.");
+            }
+            return new ClusterModel(root.GetProperty("method").GetString() ?? "", standardizer, root.GetProperty("l2Normalize").GetBoolean(), DataMatrix.FromRows(rows));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException("Not a readable cluster model: " + e.Message, e);
+        }
+    }
+
+    static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+    static void WriteArray(Utf8JsonWriter w, string name, double[] values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,252 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using AudioCluster.Clustering;
+
+namespace AudioCluster.Reduction;
+
+/// <summary>
+/// Dense products and orthonormalisation for the reductions. Parallel loops split the work into
+/// parts fixed by the sizes alone and add partial sums in part order, so results do not depend on
+/// the thread count.
+/// </summary>
+internal static class DenseOps
+{
+    const int RowChunk = 64;
+    // Partial accumulators are capped by memory, not by the thread count.
+    const long PartialBudget = 32L << 20;
+
+    public static void CheckData(DataMatrix data, string what, int minRows)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Rows < minRows)
+            throw new ArgumentException($"{what} needs at least {minRows} points; got {data.Rows}.", nameof(data));
+        if (data.Columns == 0) throw new ArgumentException("The vectors have no dimensions.", nameof(data));
+        if (data.FindNonFinite() is var (row, col))
+            throw new ArgumentException($"The data contains a non-finite value ({data[row, col]}) at row {row}, dimension {col}.", nameof(data));
+    }
+
+    public static double[] ColumnMeans(DataMatrix x)
+    {
+        var mean = new double[x.Columns];
+        for (int i = 0; i < x.Rows; i++) VectorKernels.Add(x.Row(i), mean);
+        for (int j = 0; j < mean.Length; j++) mean[j] /= x.Rows;
+        return mean;
+    }
+
+    public static DataMatrix Centered(DataMatrix x, double[] mean)
+    {
+        var c = new DataMatrix(x.Rows, x.Columns);
+        for (int i = 0; i < x.Rows; i++)
+        {
+            var src = x.Row(i);
+            var dst = c.Row(i);
+            for (int j = 0; j < dst.Length; j++) dst[j] = src[j] - mean[j];
+        }
+        return c;
+    }
+
+    /// <summary>result[c][i] = x_i . w_c for every row i of x and every vector w_c (columns of x W^T).</summary>
+    public static void MultiplyRows(DataMatrix x, double[][] w, double[][] result, ParallelOptions po) =>
+        MultiplyRows(x, w, result, null, po);
+
+    /// <summary>result[i, c] = x_i . w_c (x W^T as a row-major n x l matrix).</summary>
+    public static void MultiplyRows(DataMatrix x, double[][] w, DataMatrix result, ParallelOptions po) =>
+        MultiplyRows(x, w, null, result.Data, po);
+
+    static void MultiplyRows(DataMatrix x, double[][] w, double[][]? columns, double[]? rowMajor, ParallelOptions po)
+    {
+        int n = x.Rows, l = w.Length;
+        int chunks = (n + RowChunk - 1) / RowChunk;
+        void Store(int c, int i, double v)
+        {
+            if (columns != null) columns[c][i] = v;
+            else rowMajor![(long)i * l + c] = v;
+        }
+        Parallel.For(0, chunks, po, chunk =>
+        {
+            int end = Math.Min(n, (chunk + 1) * RowChunk);
+            for (int i = chunk * RowChunk; i < end; i++)
+            {
+                ReadOnlySpan<double> xi = x.Row(i);
+                int c = 0;
+                for (; c + 4 <= l; c += 4)
+                {
+                    VectorKernels.Dot4(xi, w[c], w[c + 1], w[c + 2], w[c + 3], out var d0, out var d1, out var d2, out var d3);
+                    Store(c, i, d0); Store(c + 1, i, d1); Store(c + 2, i, d2); Store(c + 3, i, d3);
+                }
+                for (; c < l; c++) Store(c, i, VectorKernels.Dot(xi, w[c]));
+            }
+        });
+    }
+
+    /// <summary>result[c] = sum over rows i of y[c][i] * x_i (the columns of x^T Y), each of length x.Columns.</summary>
+    public static void MultiplyTransposed(DataMatrix x, double[][] y, double[][] result, ParallelOptions po)
+    {
+        int n = x.Rows, d = x.Columns, l = y.Length;
+        int parts = PartCount(n, (long)l * d);
+        var partial = new double[parts][];
+        Parallel.For(0, parts, po, p =>
+        {
+            var acc = partial[p] = new double[(long)l * d];
+            var (start, end) = PartRange(n, parts, p);
+            int i = start;
+            // Four rows per pass: one load and store of the accumulator per four multiply-adds.
+            for (; i + 4 <= end; i += 4)
+            {
+                var x0 = x.Row(i); var x1 = x.Row(i + 1); var x2 = x.Row(i + 2); var x3 = x.Row(i + 3);
+                for (int c = 0; c < l; c++)
+                {
+                    var yc = y[c];
+                    AddScaled4(acc.AsSpan(c * d, d), x0, yc[i], x1, yc[i + 1], x2, yc[i + 2], x3, yc[i + 3]);
+                }
+            }
+            for (; i < end; i++)
+            {
+                var xi = x.Row(i);
+                for (int c = 0; c < l; c++) AddScaled(acc.AsSpan(c * d, d), xi, y[c][i]);
+            }
+        });
+        for (int c = 0; c < l; c++)
+        {
+            var r = result[c];
+            Array.Clear(r);
+            for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p].AsSpan(c * d, d), r);
+        }
+    }
+
+    /// <summary>x^T x (d x d, row-major, full) for a matrix with many more rows than columns.</summary>
+    public static double[] GramColumns(DataMatrix x, ParallelOptions po)
+    {
+        int n = x.Rows, d = x.Columns;
+        int parts = PartCount(n, (long)d * d);
+        var partial = new double[parts][];
+        Parallel.For(0, parts, po, p =>
+        {
+            var acc = partial[p] = new double[(long)d * d];
+            var (start, end) = PartRange(n, parts, p);
+            int i = start;
+            for (; i + 4 <= end; i += 4)
+            {
+                var x0 = x.Row(i); var x1 = x.Row(i + 1); var x2 = x.Row(i + 2); var x3 = x.Row(i + 3);
+                for (int a = 0; a < d; a++)
+                    AddScaled4(acc.AsSpan(a * d + a, d - a), x0[a..], x0[a], x1[a..], x1[a], x2[a..], x2[a], x3[a..], x3[a]);
+            }
+            for (; i < end; i++)
+            {
+                var xi = x.Row(i);
+                for (int a = 0; a < d; a++) AddScaled(acc.AsSpan(a * d + a, d - a), xi[a..], xi[a]);
+            }
+        });
+        var g = new double[(long)d * d];
+        for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p], g);
+        for (int a = 0; a < d; a++)
+            for (int b = 0; b < a; b++) g[a * d + b] = g[b * d + a];
+        return g;
+    }
+
+    /// <summary>x x^T (n x n, row-major) for a matrix with at least as many columns as rows.</summary>
+    public static double[] GramRows(DataMatrix x, ParallelOptions po)
+    {
+        int n = x.Rows;
+        var g = new double[(long)n * n];
+        Parallel.For(0, n, po, i =>
+        {
+            ReadOnlySpan<double> xi = x.Row(i);
+            for (int j = i; j < n; j++) g[(long)i * n + j] = VectorKernels.Dot(xi, x.Row(j));
+        });
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < i; j++) g[(long)i * n + j] = g[(long)j * n + i];
+        return g;
+    }
+
+    /// <summary>
+    /// Makes the vectors orthonormal in place (Gram-Schmidt, each projection done twice so that
+    /// orthogonality holds to rounding). A vector that is (numerically) dependent on the ones before
+    /// it is replaced by a random one, so the basis keeps its size.
+    /// </summary>
+    public static void Orthonormalize(double[][] v, SeededRandom rng)
+    {
+        for (int k = 0; k < v.Length; k++)
+        {
+            var vk = v[k];
+            double before = Math.Sqrt(VectorKernels.Dot(vk, vk));
+            for (int attempt = 0; ; attempt++)
+            {
+                for (int pass = 0; pass < 2; pass++)
+                    for (int j = 0; j < k; j++) AddScaled(vk, v[j], -VectorKernels.Dot(v[j], vk));
+                double norm = Math.Sqrt(VectorKernels.Dot(vk, vk));
+                if (norm > 1e-10 * before && norm > 0)
+                {
+                    double inv = 1.0 / norm;
+                    for (int i = 0; i < vk.Length; i++) vk[i] *= inv;
+                    break;
+                }
+                if (attempt == 3 || k >= vk.Length)
+                {
+                    Array.Clear(vk); // no room left for another direction
+                    break;
+                }
+                for (int i = 0; i < vk.Length; i++) vk[i] = rng.NextGaussian();
+                before = Math.Sqrt(VectorKernels.Dot(vk, vk));
+            }
+        }
+    }
+
+    /// <summary>y += a * x.</summary>
+    public static void AddScaled(Span<double> y, ReadOnlySpan<double> x, double a)
+    {
+        int n = y.Length, i = 0, w = Vector<double>.Count;
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        var av = new Vector<double>(a);
+        for (; i <= n - w; i += w)
+            (Vector.LoadUnsafe(ref ry, (nuint)i) + av * Vector.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref ry, i) += a * Unsafe.Add(ref rx, i);
+    }
+
+    static void AddScaled4(Span<double> y, ReadOnlySpan<double> x0, double a0, ReadOnlySpan<double> x1, double a1,
+        ReadOnlySpan<double> x2, double a2, ReadOnlySpan<double> x3, double a3)
+    {
+        int n = y.Length, i = 0, w = Vector<double>.Count;
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        ref double r0 = ref MemoryMarshal.GetReference(x0);
+        ref double r1 = ref MemoryMarshal.GetReference(x1);
+        ref double r2 = ref MemoryMarshal.GetReference(x2);
+        ref double r3 = ref MemoryMarshal.GetReference(x3);
+        Vector<double> v0 = new(a0), v1 = new(a1), v2 = new(a2), v3 = new(a3);
+        for (; i <= n - w; i += w)
+        {
+            var s = Vector.LoadUnsafe(ref ry, (nuint)i)
+                + v0 * Vector.LoadUnsafe(ref r0, (nuint)i) + v1 * Vector.LoadUnsafe(ref r1, (nuint)i)
+                + v2 * Vector.LoadUnsafe(ref r2, (nuint)i) + v3 * Vector.LoadUnsafe(ref r3, (nuint)i);
+            s.StoreUnsafe(ref ry, (nuint)i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref ry, i) += a0 * Unsafe.Add(ref r0, i) + a1 * Unsafe.Add(ref r1, i) + a2 * Unsafe.Add(ref r2, i) + a3 * Unsafe.Add(ref r3, i);
+    }
+
+    static int PartCount(int rows, long accumulatorSize)
+    {
+        long byMemory = Math.Max(1, PartialBudget / Math.Max(1, accumulatorSize * sizeof(double)));
+        long byRows = Math.Max(1, rows / 256);
+        return (int)Math.Min(16, Math.Min(byMemory, byRows));
+    }
+
+    static (int Start, int End) PartRange(int n, int parts, int p) =>
+        ((int)((long)n * p / parts), (int)((long)n * (p + 1) / parts));
+}
+
+internal static class SeededRandomExtensions
+{
+    /// <summary>Standard normal deviate (Marsaglia's polar method; the spare value is dropped to keep the stream simple).</summary>
+    public static double NextGaussian(this SeededRandom rng)
+    {
+        while (true)
+        {
+            double u = 2 * rng.NextDouble() - 1, v = 2 * rng.NextDouble() - 1;
+            double s = u * u + v * v;
+            if (s > 0 && s < 1) return u * Math.Sqrt(-2 * Math.Log(s) / s);
+        }
+    }
+}

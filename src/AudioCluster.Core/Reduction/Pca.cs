@@ -1,0 +1,236 @@
+using AudioCluster.Clustering;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Factorization;
+
+namespace AudioCluster.Reduction;
+
+public enum PcaSolver
+{
+    /// <summary>As scikit-learn's "auto": Full when the larger side is at most 500 or when most
+    /// components are kept (at least 80 % of the smaller side), Randomized otherwise.</summary>
+    Auto,
+    /// <summary>Exact: eigendecomposition of the smaller Gram matrix (d x d or n x n).</summary>
+    Full,
+    /// <summary>Randomized range finder with power iterations (Halko et al.), as scikit-learn's randomized_svd.</summary>
+    Randomized,
+}
+
+/// <summary>
+/// Parameters of <see cref="Pca"/>, named after scikit-learn's PCA. Set at most one of
+/// <see cref="Dimensions"/> (n_components as an integer) and <see cref="VarianceShare"/>
+/// (n_components as a fraction); with neither, min(n, d) components are kept.
+/// </summary>
+public sealed record PcaOptions
+{
+    /// <summary>Components to keep, 1 to min(points, dimensions).</summary>
+    public int? Dimensions { get; init; }
+    /// <summary>Keep the fewest components whose explained variance ratios add up to at least this share (0 &lt; share &lt; 1; Full solver).</summary>
+    public double? VarianceShare { get; init; }
+    /// <summary>Divide the projections by the square root of the explained variance, so that every output column has unit variance.</summary>
+    public bool Whiten { get; init; }
+    public PcaSolver Solver { get; init; } = PcaSolver.Auto;
+    /// <summary>Randomized solver: extra random directions beyond Dimensions (n_oversamples).</summary>
+    public int Oversamples { get; init; } = 10;
+    /// <summary>Randomized solver: power iterations; null is scikit-learn's 'auto' (7 when Dimensions &lt; 0.1 min(n, d), else 4).</summary>
+    public int? PowerIterations { get; init; }
+    public int Seed { get; init; }
+    /// <summary>Threads for the products; -1 uses every core. Results do not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+}
+
+/// <summary>
+/// Principal component analysis as scikit-learn 1.2 computes it: data centred on the column means,
+/// explained variance s^2 / (n - 1), component signs fixed as svd_flip does (in each column of U the
+/// entry of largest magnitude is positive, i.e. every component's largest projection of a training
+/// point is positive).
+/// </summary>
+public static class Pca
+{
+    public static PcaModel Fit(DataMatrix data, PcaOptions options, CancellationToken cancellationToken = default)
+    {
+        var solver = Validate(data, options);
+        var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+        int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
+        var mean = DenseOps.ColumnMeans(data);
+        var xc = DenseOps.Centered(data, mean);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        double[] singular;
+        double[][] components;
+        double totalVariance, noise;
+        int k;
+        if (solver == PcaSolver.Full)
+        {
+            (singular, components, double trace) = FullSvd(xc, options, po);
+            var allVariance = singular.Select(s => s * s / (n - 1)).ToArray();
+            totalVariance = trace / (n - 1);
+            k = options.VarianceShare is double share ? ComponentsForShare(allVariance, totalVariance, share) : options.Dimensions ?? r;
+            noise = k < r ? allVariance.Skip(k).Average() : 0.0;
+        }
+        else
+        {
+            k = options.Dimensions ?? r;
+            (singular, components) = RandomizedSvd(xc, k, options, po);
+            totalVariance = 0;
+            foreach (var v in xc.Data) totalVariance += v * v;
+            totalVariance /= n - 1;
+            double kept = singular.Take(k).Sum(s => s * s / (n - 1));
+            noise = k < r ? (totalVariance - kept) / (r - k) : 0.0;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        components = components.Take(k).ToArray();
+        singular = singular.Take(k).ToArray();
+        FlipSigns(xc, components, po);
+        var variance = singular.Select(s => s * s / (n - 1)).ToArray();
+        var ratio = variance.Select(v => totalVariance > 0 ? v / totalVariance : 0.0).ToArray();
+        var matrix = new DataMatrix(k, d);
+        for (int c = 0; c < k; c++) components[c].CopyTo(matrix.Row(c));
+        return new PcaModel(mean, matrix, variance, ratio, singular, noise, options.Whiten, n, solver);
+    }
+
+    /// <summary>Fits and returns the projections of the training data.</summary>
+    public static DataMatrix FitTransform(DataMatrix data, PcaOptions options, out PcaModel model, CancellationToken cancellationToken = default)
+    {
+        model = Fit(data, options, cancellationToken);
+        return model.Transform(data);
+    }
+
+    static PcaSolver Validate(DataMatrix data, PcaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        DenseOps.CheckData(data, "PCA", 2);
+        int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
+        if (options.Dimensions is not null && options.VarianceShare is not null)
+            throw new ArgumentException("Set either Dimensions or VarianceShare, not both.", nameof(options));
+        if (options.Dimensions is int k && (k < 1 || k > r))
+            throw new ArgumentException($"Dimensions {k} must be between 1 and {r} (the smaller of {n} points and {d} dimensions).", nameof(options));
+        if (options.VarianceShare is double share && !(share > 0 && share < 1))
+            throw new ArgumentException($"VarianceShare {share} must be greater than 0 and less than 1.", nameof(options));
+        if (options.Oversamples < 0)
+            throw new ArgumentException($"Oversamples {options.Oversamples} must be 0 or more.", nameof(options));
+        if (options.PowerIterations is int q && q < 0)
+            throw new ArgumentException($"PowerIterations {q} must be 0 or more.", nameof(options));
+        if (options.MaxDegreeOfParallelism == 0 || options.MaxDegreeOfParallelism < -1)
+            throw new ArgumentException($"MaxDegreeOfParallelism {options.MaxDegreeOfParallelism} must be -1 (all cores) or at least 1.", nameof(options));
+        if (!Enum.IsDefined(options.Solver))
+            throw new ArgumentException($"Unknown solver {options.Solver}.", nameof(options));
+
+        var solver = options.Solver;
+        if (solver == PcaSolver.Auto)
+        {
+            int kk = options.Dimensions ?? r;
+            solver = Math.Max(n, d) <= 500 || options.VarianceShare is not null || kk >= 0.8 * r ? PcaSolver.Full : PcaSolver.Randomized;
+        }
+        if (solver == PcaSolver.Randomized && options.VarianceShare is not null)
+            throw new ArgumentException("VarianceShare needs every singular value: use Solver Full (or Auto).", nameof(options));
+        return solver;
+    }
+
+    // Fewest components whose ratios add up to at least the share (cumulative sum in order, as scikit-learn's stable_cumsum).
+    static int ComponentsForShare(double[] variance, double total, double share)
+    {
+        double sum = 0;
+        for (int k = 0; k < variance.Length; k++)
+        {
+            sum += variance[k] / total;
+            if (sum >= share) return k + 1;
+        }
+        return variance.Length;
+    }
+
+    /// <summary>Every singular value (descending) and right singular vector of the centred data, and the trace of its Gram matrix.</summary>
+    static (double[] Singular, double[][] Components, double Trace) FullSvd(DataMatrix xc, PcaOptions options, ParallelOptions po)
+    {
+        int n = xc.Rows, d = xc.Columns, r = Math.Min(n, d);
+        // The Gram matrix of the shorter side is small; its eigenvalues are the squared singular values.
+        bool tall = n >= d;
+        int m = tall ? d : n;
+        var g = tall ? DenseOps.GramColumns(xc, po) : DenseOps.GramRows(xc, po);
+        double trace = 0;
+        for (int i = 0; i < m; i++) trace += g[(long)i * m + i];
+        po.CancellationToken.ThrowIfCancellationRequested();
+        var evd = Matrix<double>.Build.DenseOfColumnMajor(m, m, g).Evd(Symmetricity.Symmetric);
+        var vectors = evd.EigenVectors;
+        var values = evd.EigenValues;
+        var singular = new double[r];
+        var basis = new double[r][];
+        for (int c = 0; c < r; c++)
+        {
+            int col = m - 1 - c; // ascending order from the solver
+            singular[c] = Math.Sqrt(Math.Max(values[col].Real, 0));
+            basis[c] = vectors.Column(col).ToArray();
+        }
+        if (tall) return (singular, basis, trace);
+
+        // Wide data: right singular vectors v = X^T u / s.
+        var components = new double[r][];
+        for (int c = 0; c < r; c++) components[c] = new double[d];
+        DenseOps.MultiplyTransposed(xc, basis, components, po);
+        // Vectors of zero singular values are arbitrary: orthonormalisation completes the basis.
+        DenseOps.Orthonormalize(components, new SeededRandom(options.Seed));
+        return (singular, components, trace);
+    }
+
+    /// <summary>The leading singular values and right singular vectors (at least k) by a randomized range finder.</summary>
+    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix xc, int k, PcaOptions options, ParallelOptions po)
+    {
+        int n = xc.Rows, d = xc.Columns, r = Math.Min(n, d);
+        int l = Math.Min(k + options.Oversamples, r);
+        int iterations = options.PowerIterations ?? (k < 0.1 * r ? 7 : 4);
+        var rng = new SeededRandom(options.Seed);
+        var omega = NewVectors(l, d);
+        foreach (var v in omega)
+            for (int j = 0; j < d; j++) v[j] = rng.NextGaussian();
+        var y = NewVectors(l, n);
+        // Power iterations, orthonormalising after every product so that small directions survive.
+        for (int it = 0; it < iterations; it++)
+        {
+            DenseOps.MultiplyRows(xc, omega, y, po);
+            DenseOps.Orthonormalize(y, rng);
+            DenseOps.MultiplyTransposed(xc, y, omega, po);
+            DenseOps.Orthonormalize(omega, rng);
+        }
+        DenseOps.MultiplyRows(xc, omega, y, po);
+        DenseOps.Orthonormalize(y, rng);
+
+        // B = Q^T X (l x d); its SVD through a QR of B^T: B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
+        var b = NewVectors(l, d);
+        DenseOps.MultiplyTransposed(xc, y, b, po);
+        var qb = b.Select(v => (double[])v.Clone()).ToArray();
+        DenseOps.Orthonormalize(qb, rng);
+        var rMatrix = Matrix<double>.Build.Dense(l, l, (i, j) => Clustering.VectorKernels.Dot(qb[i], b[j]));
+        var svd = rMatrix.Svd(true);
+        var singular = svd.S.ToArray();
+        var components = new double[l][];
+        for (int c = 0; c < l; c++)
+        {
+            var v = components[c] = new double[d];
+            for (int j = 0; j < l; j++) DenseOps.AddScaled(v, qb[j], svd.U[j, c]);
+        }
+        return (singular, components);
+    }
+
+    /// <summary>svd_flip on U: the projection of largest magnitude (first one on ties) becomes positive.</summary>
+    static void FlipSigns(DataMatrix xc, double[][] components, ParallelOptions po)
+    {
+        var proj = NewVectors(components.Length, xc.Rows);
+        DenseOps.MultiplyRows(xc, components, proj, po);
+        for (int c = 0; c < components.Length; c++)
+        {
+            var p = proj[c];
+            int best = 0;
+            for (int i = 1; i < p.Length; i++)
+                if (Math.Abs(p[i]) > Math.Abs(p[best])) best = i;
+            if (p[best] < 0)
+                for (int j = 0; j < components[c].Length; j++) components[c][j] = -components[c][j];
+        }
+    }
+
+    static double[][] NewVectors(int count, int length)
+    {
+        var v = new double[count][];
+        for (int i = 0; i < count; i++) v[i] = new double[length];
+        return v;
+    }
+}
