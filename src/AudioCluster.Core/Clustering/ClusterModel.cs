@@ -7,7 +7,7 @@ namespace AudioCluster.Clustering;
 /// centres, so new vectors join the cluster with the nearest centre (next week's recordings in
 /// this week's clusters).
 /// </summary>
-public sealed class ClusterModel
+public sealed class ClusterModel : IClusterAssigner
 {
     public const string FormatName = "AudioCluster.ClusterModel";
     public const int FormatVersion = 1;
@@ -37,7 +37,7 @@ public sealed class ClusterModel
     }
 
     /// <summary>Nearest centre of each raw vector, and the distance to it.</summary>
-    public (int[] Labels, double[] Distances) Assign(DataMatrix raw)
+    public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default)
     {
         var x = Prepare(raw);
         var labels = new int[x.Rows];
@@ -52,7 +52,7 @@ public sealed class ClusterModel
             }
             distances[i] = Math.Sqrt(best);
         });
-        return (labels, distances);
+        return new ClusterAssignments(labels, distances, null);
     }
 
     public void Save(Stream stream)

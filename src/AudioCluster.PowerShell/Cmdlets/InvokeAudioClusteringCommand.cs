@@ -107,7 +107,7 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
     [ValidateNotNullOrEmpty]
     public string? ModelPath { get; set; }
 
-    ClusterModel? model;
+    IClusterAssigner? model;
     string? saveModelPath;
 
     protected override void BeginProcessing()
@@ -120,8 +120,7 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModelPath);
             try
             {
-                using var stream = File.OpenRead(path);
-                model = ClusterModel.Load(stream);
+                model = SavedClusterModels.Load(path);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -228,13 +227,13 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
         return result.ClusterCount;
     }
 
-    void ApplyModel(ClusterModel m)
+    void ApplyModel(IClusterAssigner m)
     {
         var raw = DataMatrix.FromRows(Items.Select(i => i.Vector).ToList());
-        (int[] labels, double[] distances) assigned;
+        ClusterAssignments assigned;
         try
         {
-            assigned = m.Assign(raw);
+            assigned = m.Assign(raw, Cancellation);
         }
         catch (ArgumentException e)
         {
@@ -243,7 +242,7 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
         }
         WriteVerbose($"Assigned {raw.Rows} vectors to the {m.ClusterCount} clusters of {m.Method} (saved)");
         for (int i = 0; i < Items.Count; i++)
-            WriteOutput(i, assigned.labels[i], assigned.distances[i], null, m.Method + " (saved)");
+            WriteOutput(i, assigned.Labels[i], assigned.Distances[i], assigned.Confidence?[i], m.Method + " (saved)");
     }
 
     void WriteOutput(int i, int cluster, double distance, double? confidence, string method)
