@@ -15,11 +15,11 @@ namespace AudioCluster.PowerShell.Cmdlets;
 [OutputType(typeof(AudioEmbedding))]
 public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
 {
-    /// <summary>The encoder: MelStats (no weights), ByolA (TorchSharp) or Onnx (any ONNX audio model).</summary>
+    /// <summary>The encoder: MelStats (no weights), ByolA or EfficientAT (TorchSharp), or Onnx (any ONNX audio model).</summary>
     [Parameter]
     public EncoderKind Encoder { get; set; } = EncoderKind.MelStats;
 
-    /// <summary>Weights: a PyTorch state dict (.pth) for ByolA, the .onnx file for Onnx.</summary>
+    /// <summary>Weights: a PyTorch state dict (.pth / .pt) for ByolA and EfficientAT, the .onnx file for Onnx.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ModelPath { get; set; }
@@ -88,6 +88,10 @@ public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
             case OnnxEncoder onnx:
                 WriteVerbose($"ONNX Runtime execution provider: {onnx.ExecutionProvider}" + (onnx.SidecarPath != null ? $"; settings from '{onnx.SidecarPath}'" : "; no sidecar, 16 kHz waveform input"));
                 if (onnx.DeviceNote != null) WriteVerbose(onnx.DeviceNote);
+                break;
+            case EfficientAtEncoder efficientAt:
+                WriteVerbose($"EfficientAT runs on {efficientAt.DeviceName}");
+                if (efficientAt.DeviceNote != null) WriteVerbose(efficientAt.DeviceNote);
                 break;
             case ByolaEncoder byola:
                 WriteVerbose($"BYOL-A runs on {byola.DeviceName}" + (byola.IsRandom ? " with random weights (no -ModelPath)" : ""));
