@@ -13,6 +13,7 @@
         'Import-Audio'
         'Get-Spectrogram'
         'Get-AudioEmbedding'
+        'Get-AudioTag'
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Measure-ClusterQuality'
