@@ -8,7 +8,7 @@
     # Parameters of the cmdlets that read audio (files or AudioClip objects). An entry's own
     # Parameters take precedence.
     SharedParameters = @{
-        AppliesTo  = @('Import-Audio', 'Get-Spectrogram', 'Get-AudioEmbedding')
+        AppliesTo  = @('Import-Audio', 'Get-Spectrogram', 'Get-AudioEmbedding', 'Get-AudioTag')
         Parameters = @{
             Path               = @'
 One or more paths of audio files or folders. Wildcards are allowed (*, ?, [abc]). A folder stands
@@ -358,6 +358,14 @@ The encoder is chosen with -Encoder:
   state dict, such as the authors' AudioNTT2020-BYOLA-64x96d512.pth (512 dimensions; the width is
   read from the file); without it the weights are random, drawn from -Seed, and the Encoder id
   says so. The embeddings match the authors' PyTorch model (cosine 0.9999 or more).
+- EfficientAT is EfficientAT's MobileNetV3 (Schmid, Koutini and Widmer, 2023; trained on AudioSet
+  by distillation from PaSST transformers) run by libtorch, with the authors' PyTorch state dict in
+  -ModelPath (required), such as mn04_as_mAP_432.pt (MIT licence; 384 dimensions). Its input is the
+  authors' front end: 32 kHz, pre-emphasis, a 128-band Kaldi log-mel from 0 to 16 kHz (1024-point
+  FFT, 800-sample window, hop 320), ln(mel + 1e-5), then (x + 4.5) / 5; the vector is the mean over
+  frequency and time of the last feature map, the input of the network's classifier. The
+  embeddings match the authors' PyTorch model (relative difference below 1e-4) and its ONNX export
+  run with -Encoder Onnx. Get-AudioTag gives the same network's AudioSet tags.
 - Onnx runs any ONNX audio model given by -ModelPath with ONNX Runtime. A JSON file beside the
   model (model.onnx.json or model.json) declares how to feed it: the input kind (waveform or
   logMel), sample rate, log-mel parameters, normalisation, input and output names and pooling
@@ -374,7 +382,8 @@ shows the statistics found, to reuse them.
 
 -Device Cuda or Auto runs a neural encoder on a CUDA GPU when one can be used and on the CPU
 otherwise, with a verbose message that says which and why; the lack of a GPU or of CUDA libraries
-is never an error. The module ships the CPU build of libtorch, so BYOL-A runs on the CPU.
+is never an error. The module ships the CPU build of libtorch, so BYOL-A and EfficientAT run on
+the CPU.
 
 The input is either files (-Path, -LiteralPath, or FileInfo objects on the pipeline), which is the
 fastest way as each file is decoded straight to 16 kHz mono, or AudioClip objects from
@@ -400,12 +409,15 @@ to the embedding.
             Encoder     = @'
 The encoder that turns a clip into a vector. MelStats (the default): log-mel, MFCC and
 delta-MFCC statistics, 208 dimensions at 16 kHz, no model weights needed. ByolA: the BYOL-A
-network with the weights in -ModelPath, or random weights from -Seed. Onnx: the ONNX model in
--ModelPath, fed as its JSON sidecar declares.
+network with the weights in -ModelPath, or random weights from -Seed. EfficientAT: EfficientAT's
+MobileNetV3 with the authors' weights in -ModelPath (384 dimensions for mn04, at 32 kHz). Onnx:
+the ONNX model in -ModelPath, fed as its JSON sidecar declares.
 '@
             ModelPath   = @'
 The model file: a PyTorch state dict of AudioNTT2020 saved with torch.save (.pth) for -Encoder
-ByolA, or an .onnx file for -Encoder Onnx (required there). Relative paths are resolved against
+ByolA, the authors' state dict (.pt, such as mn04_as_mAP_432.pt, or another mn width) for -Encoder
+EfficientAT (required there), or an .onnx file for -Encoder Onnx (required there; EfficientAT's
+ONNX export runs this way). Relative paths are resolved against
 the current location. A file that cannot be read as such a model is a terminating error raised
 before any clip is read. Not allowed with MelStats.
 '@
@@ -446,7 +458,7 @@ with the other encoders.
                 Description = @'
 One embedding per clip, in input order. Properties: Source, Name, Label, Encoder (the encoder id
 with its settings), Vector (float[]) and Dimensions (the length of Vector: 208 for MelStats, 512
-for the published BYOL-A weights, the model's output width for Onnx).
+for the published BYOL-A weights, 384 for EfficientAT mn04, the model's output width for Onnx).
 '@
             }
         )
@@ -540,6 +552,22 @@ with the statistics given. With the authors' weights, add -ModelPath ./AudioNTT2
 '@
             }
             @{
+                Title   = 'EfficientAT embeddings (needs the weights file)'
+                Code    = @'
+$model = './mn04_as_mAP_432.pt'   # EfficientAT's published weights: put the file here
+if (Test-Path $model) {
+    Get-AudioEmbedding -Path ./demo -Encoder EfficientAT -ModelPath $model -LabelPattern '^(?<label>[a-z]+)_' |
+        Invoke-AudioClustering -ClusterCount 4 -L2Normalize |
+        Measure-ClusterQuality
+}
+'@
+                Remarks = @'
+Embeds the clips with EfficientAT mn04 (384 dimensions), clusters and scores them. The commands
+run only where $model names the weights file (mn04_as_mAP_432.pt from the EfficientAT releases);
+without it the example does nothing.
+'@
+            }
+            @{
                 Title   = 'Any ONNX model, described by a sidecar file'
                 Code    = @'
 '{ "input": "waveform", "sampleRate": 16000, "outputName": "hidden_states", "pooling": "mean" }' |
@@ -555,6 +583,140 @@ stream says).
             }
         )
         Links       = @('about_AudioCluster', 'Invoke-AudioClustering', 'Get-Spectrogram', 'Import-Audio')
+    }
+
+    'Get-AudioTag' = @{
+        Synopsis    = 'Names what each clip sounds like: its most probable AudioSet classes with their probabilities, by EfficientAT.'
+        Description = @'
+Get-AudioTag runs the EfficientAT audio tagger (Schmid, Koutini and Widmer, 2023: a MobileNetV3
+trained on AudioSet by distillation from PaSST transformers) over every clip and writes one
+AudioCluster.Encoders.AudioTags object per clip: the -Count most probable of the model's classes
+(the 527 AudioSet classes for the published weights, from "Speech" and "Music" to "Dog" and
+"Engine"), most probable first, with the probability the model gives each one. Run it over the
+members of a cluster to hear the cluster in words.
+
+-ModelPath is the model: the authors' PyTorch state dict, such as mn04_as_mAP_432.pt, run by
+libtorch (the same network as Get-AudioEmbedding -Encoder EfficientAT), or EfficientAT's export to
+ONNX (a .onnx file with a "logits" output, such as mn04_as_embed.onnx), run by ONNX Runtime and fed
+as its JSON sidecar says, or with EfficientAT's front end when it has none. The class names come
+from -LabelsPath, a CSV laid out as AudioSet's class_labels_indices.csv (columns index, mid and
+display_name, one row per class in output order); by default the file of that name beside the
+model.
+
+Each clip is mixed down to mono and resampled to 32 kHz, turned into the authors' log-mel (128
+Kaldi bands, 0 to 16 kHz, hop 10 ms) and run whole through the network; the probabilities are
+the sigmoid of its logits, so they do not add up to 1: a clip can be both "Speech" and "Inside,
+small room". The model was trained on 10-second AudioSet clips; short clips work, with less
+certain tags.
+
+Clips are tagged in parallel on all processor cores, in batches, and written in input order: the
+cmdlet streams like Get-AudioEmbedding and takes the same inputs (paths, FileInfo objects or
+AudioClip objects from Import-Audio, with -LabelPattern, -LabelFromDirectory and -Recurse for
+files). A file that cannot be read is a non-terminating error (GetAudioTag.Failed) naming the
+file; a missing model or labels file, or a model that is not EfficientAT, is a terminating error
+raised before any clip is read.
+'@
+        Parameters  = @{
+            InputObject = @'
+AudioClip objects, normally from Import-Audio on the pipeline. Each is mixed down to mono and
+resampled to 32 kHz; its Source and Label are copied to the result.
+'@
+            ModelPath   = @'
+The EfficientAT model: the authors' PyTorch state dict (.pt, such as mn04_as_mAP_432.pt, or another
+mn width with the MLP head), or an ONNX export with a "logits" output (.onnx). Required. Relative
+paths are resolved against the current location.
+'@
+            LabelsPath  = @'
+The CSV file of class names, laid out as AudioSet's class_labels_indices.csv (header
+index,mid,display_name; names may be quoted). By default class_labels_indices.csv in the folder
+of -ModelPath. Its number of rows must equal the model's number of classes.
+'@
+            Count       = @'
+How many tags to write per clip, most probable first; 5 by default. A value above the number of
+classes gives every class.
+'@
+            Device      = @'
+Where the model runs: Cpu (the default), Cuda, or Auto. Cuda and Auto use the GPU when CUDA can be
+started and fall back to the CPU otherwise, saying why in the verbose stream.
+'@
+        }
+        Defaults    = @{
+            LabelsPath = 'class_labels_indices.csv beside the model'
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Audio.AudioClip'; Description = 'Clips from Import-Audio; they bind to -InputObject.' }
+            @{ Type = 'System.String'; Description = 'Paths of audio files or folders, with wildcards; they bind to -Path.' }
+            @{ Type = 'System.IO.FileInfo'; Description = 'Files from Get-ChildItem or Get-Item; they bind to -LiteralPath.' }
+        )
+        Outputs     = @(
+            @{
+                Type        = 'AudioCluster.Encoders.AudioTags'
+                Description = @'
+One object per clip, in input order. Properties: Source, Name, Label, Model (the model file with
+the start of its SHA-256), Tags (an array of AudioCluster.Encoders.AudioTag, each with Name,
+Index (the class's row in the labels file) and Probability, most probable first) and TopTag (the
+first of them). The default view is a table of Name, Label, the top tag and its probability, and
+the other tags.
+'@
+            }
+        )
+        Notes       = @'
+The weights are not part of the module. mn04_as_mAP_432.pt (about 4 MB, MIT licence) is published
+with EfficientAT (github.com/fschmid56/EfficientAT, releases); class_labels_indices.csv comes with
+AudioSet. With the state dict, the probabilities match the authors' PyTorch model to 1e-5 and the
+ONNX export to the same precision.
+
+The examples run the model only where $model names the weights file; without it they do nothing.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Tag a folder of clips (needs the weights file)'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 3 | Out-Null
+$model = './mn04_as_mAP_432.pt'   # EfficientAT's weights, with class_labels_indices.csv beside them
+if (Test-Path $model) {
+    Get-AudioTag -Path ./demo -ModelPath $model -LabelPattern '^(?<label>[a-z]+)_'
+}
+'@
+                Remarks = @'
+Shows, for each of the 12 clips, its label, its most probable AudioSet class with the probability,
+and the next four. Runs only where the weights file is in the current folder.
+'@
+            }
+            @{
+                Title   = 'Describe clusters in words'
+                Code    = @'
+if (Test-Path $model) {
+    $clusters = Get-AudioEmbedding -Path ./demo -Encoder EfficientAT -ModelPath $model |
+        Invoke-AudioClustering -ClusterCount 4 -L2Normalize
+    $tags = Get-AudioTag -Path ./demo -ModelPath $model -Count 1
+    0..($tags.Count - 1) |
+        ForEach-Object { [pscustomobject]@{ Cluster = $clusters[$_].Cluster; Tag = $tags[$_].TopTag.Name } } |
+        Group-Object Cluster, Tag -NoElement
+}
+'@
+                Remarks = @'
+Clusters the EfficientAT embeddings, tags the same clips (both keep the input order) and counts
+the top tags in each cluster. Uses $model and ./demo from Example 1.
+'@
+            }
+            @{
+                Title   = 'The ONNX export, with the labels file elsewhere, on the GPU where there is one'
+                Code    = @'
+$onnx = './mn04_as_embed.onnx'   # EfficientAT exported to ONNX, with a logits output
+if (Test-Path $onnx) {
+    Get-AudioTag -Path ./demo -ModelPath $onnx -LabelsPath ./audioset/class_labels_indices.csv -Count 3 -Device Auto -Verbose |
+        Format-List Name, Tags
+}
+'@
+                Remarks = @'
+Runs the exported network with ONNX Runtime (CUDA when it starts, else the CPU, as the verbose
+stream says) and lists three tags per clip. Runs only where the ONNX file is in the current
+folder.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Get-AudioEmbedding', 'Invoke-AudioClustering')
     }
 
     'Invoke-AudioClustering' = @{
