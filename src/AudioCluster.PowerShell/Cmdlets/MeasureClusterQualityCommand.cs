@@ -93,6 +93,8 @@ public sealed class MeasureClusterQualityCommand : AudioClusterCmdlet
         bool haveVectors = allClusters.Count > 0 && !missingVector;
         if (labels.Count == 0 && !haveVectors)
         {
+            if (unlabelled > 0)
+                WriteWarning($"{unlabelled} input(s) have no '{LabelProperty}' and there are no vectors to score them by.");
             ThrowTerminatingError(new ErrorRecord(
                 new InvalidOperationException($"Nothing to measure: no input had both '{LabelProperty}' and '{ClusterProperty}', nor a '{VectorProperty}' for the label-free indices. Import the audio with -LabelPattern or -LabelFromDirectory to give it labels."),
                 "NoLabelledInput", ErrorCategory.InvalidData, null));
