@@ -55,7 +55,7 @@ static class VectorInput
         return value == null ? null : LanguagePrimitives.ConvertTo<string>(value);
     }
 
-    static float[] ToFloats(IEnumerable items, int index)
+    public static float[] ToFloats(IEnumerable items, int index)
     {
         var list = new List<float>();
         foreach (var item in items)
