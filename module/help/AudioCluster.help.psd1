@@ -999,8 +999,9 @@ import the audio with -LabelPattern or -LabelFromDirectory to give it labels.
             ClusterProperty      = 'The property that holds the cluster of each input; Cluster by default. An input without it is a non-terminating error. The value -1 is noise.'
             VectorProperty       = @'
 The property that holds the vector of each input, for the internal indices (silhouette,
-Calinski-Harabasz, Davies-Bouldin); Vector by default. It must be a float[] or double[]; when any
-input lacks one, the internal indices are not computed. The Vector of a ClusterAssignment is the
+Calinski-Harabasz, Davies-Bouldin); Vector by default. It must hold numbers (float[], double[]
+or any list of numbers, as Invoke-AudioClustering takes); when any input lacks one, the internal
+indices are not computed. The Vector of a ClusterAssignment is the
 input vector before -Standardize and -L2Normalize, so the indices measure the clusters in that
 space.
 '@
