@@ -344,23 +344,49 @@ Get-AudioEmbedding turns every clip into an AudioCluster.Encoders.AudioEmbedding
 floats that describes how the clip sounds, so that clips which sound alike get vectors close to
 each other. Invoke-AudioClustering groups these vectors.
 
-The encoder is chosen with -Encoder. The one available now, and the default, is MelStats, which
-needs no model weights: it mixes the clip down to mono, resamples it to 16 kHz, computes the mel
-spectrogram with Get-Spectrogram's defaults (1024-point FFT, hop 160, 64 HTK mel bands from 60
-to 7800 Hz, power 2) and summarises it over time. The vector holds the mean and the standard
-deviation over all frames of the 64 log-mel bands, of 20 MFCCs (torchaudio's MFCC: dB with top_db
-80, orthonormal DCT-II) and of their deltas (torchaudio's compute_deltas, window 5): 208 numbers
-in all, laid out as described under NOTES. Every clip gives the same length whatever its
-duration.
+The encoder is chosen with -Encoder:
+
+- MelStats (the default) needs no model weights: it mixes the clip down to mono, resamples it to
+  16 kHz, computes the mel spectrogram with Get-Spectrogram's defaults (1024-point FFT, hop 160,
+  64 HTK mel bands from 60 to 7800 Hz, power 2) and summarises it over time. The vector holds the
+  mean and the standard deviation over all frames of the 64 log-mel bands, of 20 MFCCs
+  (torchaudio's MFCC: dB with top_db 80, orthonormal DCT-II) and of their deltas (torchaudio's
+  compute_deltas, window 5): 208 numbers, laid out as described under NOTES.
+- ByolA is the BYOL-A network (AudioNTT2020, v1) run by libtorch: 16 kHz audio quantised to 16 bits
+  and back, log-mel (64 bands, 60 to 7800 Hz, hop 160), normalised as (x - mean) / std, three
+  convolution blocks, a per-frame MLP, then max plus mean over time. -ModelPath loads a PyTorch
+  state dict, such as the authors' AudioNTT2020-BYOLA-64x96d512.pth (512 dimensions; the width is
+  read from the file); without it the weights are random, drawn from -Seed, and the Encoder id
+  says so. The embeddings match the authors' PyTorch model (cosine 0.9999 or more).
+- Onnx runs any ONNX audio model given by -ModelPath with ONNX Runtime. A JSON file beside the
+  model (model.onnx.json or model.json) declares how to feed it: the input kind (waveform or
+  logMel), sample rate, log-mel parameters, normalisation, input and output names and pooling
+  over time; without one the model gets the 16 kHz waveform on its first input and its first
+  output is mean-pooled. See NOTES.
+
+Every clip gives a vector of the same length whatever its duration. BYOL-A needs normalisation
+statistics: give the mean and standard deviation with -NormalizationMean and
+-NormalizationStd (for example those of a reference collection) and the embeddings stream as
+usual; without them the statistics are computed from all the input clips, as the BYOL-A authors
+do, which means that no embedding is written until every clip has been read (the log-mel
+spectrograms are held in memory meanwhile, about 26 KB per second of audio). The verbose stream
+shows the statistics found, to reuse them.
+
+-Device Cuda or Auto runs a neural encoder on a CUDA GPU when one can be used and on the CPU
+otherwise, with a verbose message that says which and why; the lack of a GPU or of CUDA libraries
+is never an error. The module ships the CPU build of libtorch, so BYOL-A runs on the CPU.
 
 The input is either files (-Path, -LiteralPath, or FileInfo objects on the pipeline), which is the
 fastest way as each file is decoded straight to 16 kHz mono, or AudioClip objects from
 Import-Audio, which keep their label. The Encoder property of each embedding names the encoder
-and its settings, for example 'MelStats/v1 sr=16000 n_fft=1024 hop=160 mels=64 mfcc=20', so that
-vectors from different encoders are not mixed up.
+and its settings, for example 'MelStats/v1 sr=16000 n_fft=1024 hop=160 mels=64 mfcc=20', or the
+weights file with the start of its SHA-256 and the normalisation for BYOL-A, so that vectors from
+different encoders are not mixed up.
 
-Clips are encoded in parallel on all processor cores, in batches, and the embeddings are written
-in input order, one batch at a time: the cmdlet streams. A file that cannot be read or a clip that
+Clips are encoded in parallel on all processor cores (one clip per core, each network with one
+thread), in batches, and the embeddings are written in input order, one batch at a time: the
+cmdlet streams. Clips of different lengths are never padded together, as padding would change
+their embeddings. A file that cannot be read or a clip that
 fails is a non-terminating error (GetAudioEmbedding.Failed) whose message names the file; the
 others go on. With -ErrorAction Stop the first one stops the pipeline. Progress shows the number
 of clips done; Ctrl+C stops the batch in flight and keeps the embeddings already written.
@@ -372,8 +398,41 @@ resampled to the encoder's rate (16 kHz for MelStats) when needed; its Source an
 to the embedding.
 '@
             Encoder     = @'
-The encoder that turns a clip into a vector. MelStats (the default and, for now, the only value):
-log-mel, MFCC and delta-MFCC statistics, 208 dimensions at 16 kHz, no model weights needed.
+The encoder that turns a clip into a vector. MelStats (the default): log-mel, MFCC and
+delta-MFCC statistics, 208 dimensions at 16 kHz, no model weights needed. ByolA: the BYOL-A
+network with the weights in -ModelPath, or random weights from -Seed. Onnx: the ONNX model in
+-ModelPath, fed as its JSON sidecar declares.
+'@
+            ModelPath   = @'
+The model file: a PyTorch state dict of AudioNTT2020 saved with torch.save (.pth) for -Encoder
+ByolA, or an .onnx file for -Encoder Onnx (required there). Relative paths are resolved against
+the current location. A file that cannot be read as such a model is a terminating error raised
+before any clip is read. Not allowed with MelStats.
+'@
+            Device      = @'
+Where a neural encoder runs: Cpu (the default), Cuda, or Auto. Cuda and Auto use the GPU when
+CUDA can be started and fall back to the CPU otherwise, saying why in the verbose stream. MelStats
+runs on the CPU only.
+'@
+            Pooling     = @'
+For -Encoder Onnx: how an output of shape [batch, frames, dims] becomes one vector. Mean, Max,
+MeanMax (maximum plus mean, summed) or None (the first frame, a transformer's class token).
+Overrides the sidecar's "pooling"; an output of shape [batch, dims] is used as it is.
+'@
+            NormalizationMean = @'
+The mean of the (x - mean) / std normalisation of the model input (for BYOL-A, of the log-mel
+values in natural log units; the authors' FSDD statistics are -4.8306 and 5.2258). Give it
+together with -NormalizationStd. For ByolA, without both the statistics are computed from all
+the input clips and the output is written at the end; for Onnx they override the sidecar's
+"normalization".
+'@
+            NormalizationStd = @'
+The standard deviation of the normalisation (positive); see -NormalizationMean.
+'@
+            Seed        = @'
+The seed of BYOL-A's random initial weights, used when -ModelPath is not given (0 when omitted):
+the same seed gives the same network and the same embeddings. Not allowed with -ModelPath or
+with the other encoders.
 '@
         }
         Inputs      = @(
@@ -386,7 +445,8 @@ log-mel, MFCC and delta-MFCC statistics, 208 dimensions at 16 kHz, no model weig
                 Type        = 'AudioCluster.Encoders.AudioEmbedding'
                 Description = @'
 One embedding per clip, in input order. Properties: Source, Name, Label, Encoder (the encoder id
-with its settings), Vector (float[]) and Dimensions (the length of Vector, 208 for MelStats).
+with its settings), Vector (float[]) and Dimensions (the length of Vector: 208 for MelStats, 512
+for the published BYOL-A weights, the model's output width for Onnx).
 '@
             }
         )
@@ -401,6 +461,23 @@ MelStats vector layout (208 floats, indices from 0):
 
 Standard deviations are population ones (divided by the number of frames), so a clip of a single
 frame gives zeros there. All frames count, including leading and trailing silence.
+
+BYOL-A needs at least 8 log-mel frames (1120 samples, 70 ms at 16 kHz); a shorter clip is a
+non-terminating error. Its vector is the sum of the maximum and the mean over time of the
+per-frame features.
+
+ONNX sidecar (model.onnx.json), every field optional; this one is for EfficientAT's mn04_as
+exported with a [batch, 1, 128, frames] input named logmel:
+  { "input": "logMel", "sampleRate": 32000, "inputName": "logmel", "outputName": "embedding",
+    "mel": { "nFft": 1024, "winLength": 800, "hopLength": 320, "nMels": 128, "fMin": 0,
+             "fMax": 16000, "melScale": "kaldi", "periodicWindow": false,
+             "preEmphasis": 0.97, "logOffset": 1e-5 },
+    "normalization": { "mean": -4.5, "std": 5 }, "pooling": "mean" }
+"input" is waveform (default) or logMel; a waveform goes in as [samples], [batch, samples] or
+[batch, 1, samples] and a log-mel as [mels, frames], [batch, mels, frames] or
+[batch, 1, mels, frames] ("framesFirst": true swaps the last two, as AST wants). Mel fields left
+out take Get-Spectrogram's defaults. "int16RoundTrip": true quantises the audio to 16 bits first.
+Unknown field names are errors, so a misspelt field does not pass unnoticed.
 
 The numbers match torchaudio (MelSpectrogram, MFCC, compute_deltas and the resampler) to float32
 precision; the module's tests compare them with references computed by PyTorch. The dimensions
@@ -445,6 +522,35 @@ $embeddings |
 Index 10 is the mean of log-mel band 10 and index 128 the mean of the first MFCC (see the vector
 layout under NOTES). The CSV keeps each vector as one space-separated field, which
 [float[]]($_.Vector -split ' ') turns back into numbers.
+'@
+            }
+            @{
+                Title   = 'BYOL-A embeddings with random weights, and with given statistics'
+                Code    = @'
+$random = Get-AudioEmbedding -Path ./demo -Encoder ByolA -Seed 1 -Verbose
+$random[0].Encoder
+Get-AudioEmbedding -Path ./demo -Encoder ByolA -Seed 1 -NormalizationMean -4.83 -NormalizationStd 5.23 |
+    Select-Object -First 3 Name, Dimensions
+'@
+                Remarks = @'
+Without -ModelPath the BYOL-A network has random weights drawn from -Seed (the Encoder id says
+'random seed=1'). The first command computes the normalisation statistics from the clips and
+writes the embeddings at the end (the verbose stream shows the statistics); the second streams
+with the statistics given. With the authors' weights, add -ModelPath ./AudioNTT2020-BYOLA-64x96d512.pth.
+'@
+            }
+            @{
+                Title   = 'Any ONNX model, described by a sidecar file'
+                Code    = @'
+'{ "input": "waveform", "sampleRate": 16000, "outputName": "hidden_states", "pooling": "mean" }' |
+    Set-Content ./wav2vec2.onnx.json
+# Get-ChildItem ./demo -Filter *.wav | Get-AudioEmbedding -Encoder Onnx -ModelPath ./wav2vec2.onnx -Device Auto -Verbose
+'@
+                Remarks = @'
+Writes the sidecar that tells the Onnx encoder to feed the 16 kHz waveform to a wav2vec 2.0
+style model and average its hidden states over time; with the model file beside it, the
+commented command embeds the clips (on the GPU where CUDA works, else on the CPU, as the verbose
+stream says).
 '@
             }
         )
@@ -683,11 +789,14 @@ similarity). With both, standardisation comes first. The Vector of each output i
 vector unchanged; Distance is measured in the scaled space.
 
 -SaveModel also writes the fitted clusters to a file: the preprocessing (-Standardize statistics,
--L2Normalize) and one centre per cluster. Later, -ModelPath assigns new vectors (next week's
-recordings) to the nearest centre of that model, fitting nothing, so their cluster numbers mean
-the same as before. K-means and mini-batch k-means assign new points exactly as they assign their
-own; for Agglomerative, MeanShift and Spectral the centres are the means of the clusters' members,
-so new points go to the nearest mean. Dbscan, Hdbscan and GaussianMixture models cannot be saved.
+-L2Normalize) and one centre per cluster, or for GaussianMixture the whole mixture (weights, means
+and covariances). Later, -ModelPath assigns new vectors (next week's recordings) to the clusters
+of that model, fitting nothing, so their cluster numbers mean the same as before. K-means and
+mini-batch k-means assign new points to the nearest centre, exactly as they assign their own;
+GaussianMixture to the component of highest posterior probability, with that probability as
+Confidence; for Agglomerative, MeanShift and Spectral the centres are the means of the clusters'
+members, so new points go to the nearest mean. Dbscan and Hdbscan models cannot be saved, as
+centres cannot say where their noise begins.
 
 The result is deterministic: the same vectors in the same order with the same parameters and
 -Seed give the same clusters on every machine and with any number of cores. Change -Seed to try
@@ -791,17 +900,18 @@ clusters.
             Neighbors         = 'Spectral: the neighbours of each point, itself included, in the affinity graph (scikit-learn n_neighbors); 10 by default. Also used by the eigengap of -ClusterCount Auto.'
             SaveModel         = @'
 Also writes the fitted clusters to this JSON file (the -Standardize statistics, whether
--L2Normalize was given, and one centre per cluster), to assign new vectors with -ModelPath. Works
-for KMeans, MiniBatchKMeans, Agglomerative, MeanShift and Spectral; refused for Dbscan, Hdbscan
-and GaussianMixture. An existing file is an error unless -Force is given. -WhatIf clusters but
-does not write the file.
+-L2Normalize was given, and one centre per cluster, or the components of a GaussianMixture), to
+assign new vectors with -ModelPath. Works for KMeans, MiniBatchKMeans, Agglomerative, MeanShift,
+GaussianMixture and Spectral; refused for Dbscan and Hdbscan. An existing file is an error unless
+-Force is given. -WhatIf clusters but does not write the file.
 '@
             Force             = 'With -SaveModel, overwrites the file when it exists.'
             ModelPath         = @'
 A model written earlier with -SaveModel. The input is assigned to the nearest centre of that
-model, after the model's own preprocessing, and nothing is fitted; so -Standardize and
--L2Normalize cannot be given. The vectors must have the model's length. The Method property of
-the output is the model's, followed by (saved).
+model (for a Gaussian mixture, to the most probable component, with Confidence), after the
+model's own preprocessing, and nothing is fitted; so -Standardize and -L2Normalize cannot be
+given. The vectors must have the model's length. The Method property of the output is the
+model's, followed by (saved).
 '@
             Standardize       = @'
 Scales every dimension to zero mean and unit (population) variance before clustering, as
@@ -834,8 +944,8 @@ given); all-zero vectors stay zero. Not with -ModelPath (the model records wheth
 One assignment per valid input, in input order. Properties: Source, Name, Label, Cluster (0-based;
 -1 for the noise of Dbscan and Hdbscan), Distance (Euclidean distance to the cluster centre, or to
 the mean of its members for methods without centres, in the space after -Standardize and
--L2Normalize; NaN for noise), Confidence (the posterior probability for GaussianMixture, the
-membership strength for Hdbscan, empty otherwise), Method (for example
+-L2Normalize; NaN for noise), Confidence (the posterior probability for GaussianMixture, also
+from a saved mixture, the membership strength for Hdbscan, empty otherwise), Method (for example
 'KMeans(k=4, seed=0)' or 'DBSCAN(eps=0.203156, min_samples=4, Euclidean)') and Vector (the input
 vector). Inputs that were not AudioEmbedding objects keep their other properties.
 '@

@@ -58,8 +58,9 @@ public sealed class AgglomerativeResult
     /// <summary>Number of points under the node each merge creates.</summary>
     public int[] Counts { get; }
     /// <summary>
-    /// True when the distance matrix was held in float32 to fit memory (more than 11,585 points):
-    /// heights then carry about 7 significant digits, and near-ties may merge in another order.
+    /// True when the distance matrix was held in float32 to fit memory (when float64 would take
+    /// more than 1 GiB, over 11,585 points, or more than MaxMatrixBytes): heights then carry about
+    /// 7 significant digits, and near-ties may merge in another order.
     /// </summary>
     public bool SinglePrecision { get; }
     public int PointCount => Labels.Length;

@@ -66,7 +66,7 @@ public static class Hdbscan
 
         var coreRaw = points.KthNeighborRaw(minSamples, po);
         var coreDistances = coreRaw.Select(points.ToDistance).ToArray();
-        if (n < 2) return new HdbscanResult(new int[n].Select(_ => -1).ToArray(), new double[n], 0, coreDistances);
+        if (n < 2) return new HdbscanResult(Enumerable.Repeat(-1, n).ToArray(), new double[n], 0, coreDistances);
 
         var mst = SpanningTree.Prim(points, coreRaw, po);
         for (int i = 0; i < mst.Weight.Length; i++) mst.Weight[i] = points.ToDistance(mst.Weight[i]);

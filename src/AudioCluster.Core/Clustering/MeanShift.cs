@@ -129,22 +129,24 @@ public static class MeanShift
             iterations[s] = done;
         });
 
-        // Distinct modes (scikit-learn keys a dictionary by the mode: the last seed's count wins).
-        var byMode = new Dictionary<double[], int>(new RowComparer());
-        var order = new List<double[]>();
+        // Distinct modes, each named by its first seed (scikit-learn keys a dictionary by the
+        // mode's coordinates: equal modes merge and the last seed's count wins).
+        var first = new Dictionary<int, int>(new SameRow(modes));
+        var order = new List<int>();
+        var intensity = new int[m];
         for (int s = 0; s < m; s++)
         {
             if (within[s] == 0) continue;
-            var key = modes.Row(s).ToArray();
-            if (!byMode.ContainsKey(key)) order.Add(key);
-            byMode[key] = within[s];
+            if (!first.TryGetValue(s, out int f)) { first[s] = f = s; order.Add(s); }
+            intensity[f] = within[s];
         }
         if (order.Count == 0)
             throw new ArgumentException($"No point was within bandwidth={bandwidth} of any seed; use a larger bandwidth or turn BinSeeding off.", nameof(options));
+        // By intensity, then coordinates, both descending (Python's tuple order).
         order.Sort((a, b) =>
         {
-            int c = byMode[b].CompareTo(byMode[a]);
-            return c != 0 ? c : RowComparer.Compare(b, a);
+            int c = intensity[b].CompareTo(intensity[a]);
+            return c != 0 ? c : SameRow.Compare(modes.Row(b), modes.Row(a));
         });
 
         var keep = new List<int>();
@@ -152,16 +154,16 @@ public static class MeanShift
         for (int i = 0; i < order.Count; i++)
         {
             if (!unique[i]) continue;
-            keep.Add(i);
+            keep.Add(order[i]);
             for (int j = i + 1; j < order.Count; j++)
-                if (VectorKernels.SquaredDistance(order[i], order[j]) <= limit) unique[j] = false;
+                if (VectorKernels.SquaredDistance(modes.Row(order[i]), modes.Row(order[j])) <= limit) unique[j] = false;
         }
         var centers = new DataMatrix(keep.Count, d);
         var intensities = new int[keep.Count];
         for (int c = 0; c < keep.Count; c++)
         {
-            order[keep[c]].CopyTo(centers.Row(c));
-            intensities[c] = byMode[order[keep[c]]];
+            modes.Row(keep[c]).CopyTo(centers.Row(c));
+            intensities[c] = intensity[keep[c]];
         }
 
         var labels = new int[n];
@@ -198,15 +200,20 @@ public static class MeanShift
     {
         if (binSize == 0) return x;
         int d = x.Columns;
-        var counts = new Dictionary<double[], int>(new RowComparer());
+        var counts = new Dictionary<double[], int>(new SameBin());
         var firstSeen = new List<double[]>();
+        var key = new double[d];
         for (int i = 0; i < x.Rows; i++)
         {
-            var key = new double[d];
             var row = x.Row(i);
             for (int t = 0; t < d; t++) key[t] = Math.Round(row[t] / binSize, MidpointRounding.ToEven);
             if (counts.TryGetValue(key, out int c)) counts[key] = c + 1;
-            else { counts[key] = 1; firstSeen.Add(key); }
+            else
+            {
+                var bin = (double[])key.Clone();
+                counts[bin] = 1;
+                firstSeen.Add(bin);
+            }
         }
         var bins = firstSeen.Where(k => counts[k] >= minFrequency).ToList();
         if (bins.Count == x.Rows) return x;
@@ -216,19 +223,14 @@ public static class MeanShift
         return seeds;
     }
 
-    // Rows as dictionary keys (exact values), ordered lexicographically as Python tuples.
-    sealed class RowComparer : IEqualityComparer<double[]>
+    // Rows of a matrix, named by index, as dictionary keys: equal when every value is.
+    sealed class SameRow(DataMatrix rows) : IEqualityComparer<int>
     {
-        public bool Equals(double[]? a, double[]? b) => a.AsSpan().SequenceEqual(b);
+        public bool Equals(int a, int b) => rows.Row(a).SequenceEqual(rows.Row(b));
+        public int GetHashCode(int a) => Hash(rows.Row(a));
 
-        public int GetHashCode(double[] a)
-        {
-            var h = new HashCode();
-            foreach (var v in a) h.Add(v);
-            return h.ToHashCode();
-        }
-
-        public static int Compare(double[] a, double[] b)
+        // Lexicographic, as Python compares tuples.
+        public static int Compare(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
         {
             for (int t = 0; t < a.Length; t++)
             {
@@ -237,5 +239,18 @@ public static class MeanShift
             }
             return 0;
         }
+
+        public static int Hash(ReadOnlySpan<double> a)
+        {
+            var h = new HashCode();
+            foreach (var v in a) h.Add(v);
+            return h.ToHashCode();
+        }
+    }
+
+    sealed class SameBin : IEqualityComparer<double[]>
+    {
+        public bool Equals(double[]? a, double[]? b) => a.AsSpan().SequenceEqual(b);
+        public int GetHashCode(double[] a) => SameRow.Hash(a);
     }
 }

@@ -144,7 +144,11 @@ internal sealed class PointSet
         {
             int i0 = blk * Block, ni = Math.Min(Block, n - i0);
             RawTile(i0, ni, 0, n, buf);
-            for (int a = 0; a < ni; a++) result[i0 + a] = Selection.Nth(buf.AsSpan(a * n, n), k - 1);
+            for (int a = 0; a < ni; a++)
+            {
+                var row = buf.AsSpan(a * n, n);
+                result[i0 + a] = k <= 32 ? Selection.NthSmall(row, k - 1) : Selection.Nth(row, k - 1);
+            }
         });
         return result;
     }
@@ -267,6 +271,26 @@ internal static class Parallelism
 /// <summary>Order statistics without a full sort.</summary>
 internal static class Selection
 {
+    /// <summary>
+    /// The k-th smallest value (0-based) for small k: the k + 1 smallest kept sorted in place at the
+    /// front of v, so most values cost one comparison. v is overwritten.
+    /// </summary>
+    public static double NthSmall(Span<double> v, int k)
+    {
+        int m = k + 1;
+        var front = v.Slice(0, m);
+        front.Sort();
+        for (int i = m; i < v.Length; i++)
+        {
+            double x = v[i];
+            if (x >= front[k]) continue;
+            int j = k;
+            while (j > 0 && front[j - 1] > x) { front[j] = front[j - 1]; j--; }
+            front[j] = x;
+        }
+        return front[k];
+    }
+
     /// <summary>The k-th smallest value (0-based) of v; v is reordered.</summary>
     public static double Nth(Span<double> v, int k)
     {

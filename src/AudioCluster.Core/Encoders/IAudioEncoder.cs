@@ -1,7 +1,15 @@
 namespace AudioCluster.Encoders;
 
-/// <summary>The encoders the module offers; later encoders (neural ones) join this list.</summary>
-public enum EncoderKind { MelStats }
+/// <summary>The encoders the module offers.</summary>
+public enum EncoderKind
+{
+    /// <summary>Log-mel, MFCC and delta statistics; no weights.</summary>
+    MelStats,
+    /// <summary>BYOL-A (AudioNTT2020) in TorchSharp: the authors' or our own weights, or seeded random ones.</summary>
+    ByolA,
+    /// <summary>Any ONNX audio model, fed as its JSON sidecar declares.</summary>
+    Onnx,
+}
 
 /// <summary>Turns one mono clip at the encoder's sample rate into a fixed-length vector. Thread-safe.</summary>
 public interface IAudioEncoder

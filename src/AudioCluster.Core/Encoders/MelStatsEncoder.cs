@@ -96,6 +96,9 @@ public sealed class MelStatsEncoder : IAudioEncoder
         if (o.MelNorm != d.MelNorm) id += $" norm={o.MelNorm.ToString().ToLowerInvariant()}";
         if (o.LogOffset != d.LogOffset) id += string.Create(ic, $" log_offset={o.LogOffset:R}");
         if (o.Center != d.Center) id += " center=false";
+        if (!o.PeriodicWindow) id += " window=symmetric";
+        if (o.PreEmphasis != 0) id += string.Create(ic, $" preemph={o.PreEmphasis}");
+        if (o.Float32Stft) id += " stft=float32";
         return id;
     }
 }

@@ -1,7 +1,11 @@
 namespace AudioCluster.Features;
 
-/// <summary>Mel frequency scale, as torchaudio's <c>mel_scale</c>.</summary>
-public enum MelScale { Htk, Slaney }
+/// <summary>
+/// Mel frequency scale: torchaudio's <c>mel_scale</c> (Htk, Slaney), or Kaldi's filterbank
+/// (torchaudio.compliance.kaldi.get_mel_banks: 1127 ln(1 + f/700), triangles in mel, FFT bins at
+/// k * SampleRate / NFft, none at Nyquist), as EfficientAT and other AudioSet models use.
+/// </summary>
+public enum MelScale { Htk, Slaney, Kaldi }
 
 /// <summary>Filter normalisation, as torchaudio's <c>norm</c>: none, or Slaney's constant energy per band.</summary>
 public enum MelNorm { None, Slaney }
@@ -29,6 +33,19 @@ public sealed record MelSpectrogramOptions
     public float LogOffset { get; init; } = 1.1920928955078125e-07f;
     /// <summary>Reflect-pad NFft/2 samples on each side so that frame t is centred on sample t*hop.</summary>
     public bool Center { get; init; } = true;
+    /// <summary>Hann window as an STFT wants it (periodic, torch's default); false gives the symmetric window.</summary>
+    public bool PeriodicWindow { get; init; } = true;
+    /// <summary>
+    /// Pre-emphasis coefficient c, 0 for none: y[n] = x[n+1] - c x[n] (length N-1, float32), as a
+    /// conv1d with kernel [-c, 1] before the STFT (EfficientAT uses 0.97).
+    /// </summary>
+    public float PreEmphasis { get; init; }
+    /// <summary>
+    /// Window, windowed frames and FFT in float32 as torch.stft computes them (see <see cref="RealFft32"/>;
+    /// power-of-two NFft), instead of the default double precision. Nearly empty bands then carry the same
+    /// roundoff as the PyTorch references; BYOL-A's embeddings need it to match theirs to 1e-3.
+    /// </summary>
+    public bool Float32Stft { get; init; }
 
     public int EffectiveWinLength => WinLength ?? NFft;
     public double EffectiveFMax => FMax ?? SampleRate / 2.0;
@@ -48,5 +65,8 @@ public sealed record MelSpectrogramOptions
         if (EffectiveFMax > SampleRate / 2.0) throw new ArgumentException($"FMax ({EffectiveFMax}) must not exceed the Nyquist frequency ({SampleRate / 2.0}).");
         if (!(Power > 0)) throw new ArgumentException($"Power must be positive, got {Power}.");
         if (!(LogOffset >= 0)) throw new ArgumentException($"LogOffset must be >= 0, got {LogOffset}.");
+        if (Float32Stft && !RealFft32.Supports(NFft)) throw new ArgumentException($"Float32Stft needs a power-of-two NFft, got {NFft}.");
+        if (!float.IsFinite(PreEmphasis)) throw new ArgumentException($"PreEmphasis must be finite, got {PreEmphasis}.");
+        if (MelScale == MelScale.Kaldi && MelNorm != MelNorm.None) throw new ArgumentException("The Kaldi mel scale has no Slaney normalisation; use MelNorm None.");
     }
 }

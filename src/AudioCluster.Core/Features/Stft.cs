@@ -27,20 +27,20 @@ public static class Stft
         ArgumentNullException.ThrowIfNull(options);
         var pipe = MelPipeline.Get(options);
         var fft = pipe.Fft;
-        var window = pipe.Window;
+        mono = pipe.Prepare(mono);
         int bins = fft.Bins;
         int frames = FrameCount(mono.Length, options.NFft, options.HopLength, options.Center);
         var data = new float[bins * frames];
         var spectrum = new double[bins];
         for (int t = 0; t < frames; t++)
         {
-            Frame(mono, t, options.HopLength, options.Center, window, fft, options.Power, spectrum);
+            pipe.Frame(mono, t, spectrum);
             for (int f = 0; f < bins; f++) data[f * frames + t] = (float)spectrum[f];
         }
         return new Spectrogram(source, label, SpectrogramKind.Power, bins, frames, options.SampleRate, options.HopLength, data);
     }
 
-    sealed class Scratch { public double[] Frame = [], Re = [], Im = []; }
+    sealed class Scratch { public double[] Frame = [], Re = [], Im = []; public float[] Frame32 = [], Work32 = []; }
     [ThreadStatic] static Scratch? t_scratch;
 
     /// <summary>|X|^power of frame <paramref name="t"/> into <paramref name="spectrum"/> (NFft/2 + 1 values). No allocations after a thread's first call.</summary>
@@ -82,5 +82,40 @@ public static class Stft
             for (int f = 0; f < bins; f++) spectrum[f] = Math.Sqrt(re[f] * re[f] + im[f] * im[f]);
         else
             for (int f = 0; f < bins; f++) spectrum[f] = Math.Pow(re[f] * re[f] + im[f] * im[f], power / 2);
+    }
+
+    /// <summary>
+    /// As <see cref="Frame"/>, in float32 as torch.stft: frame samples times the float32 window, the float32
+    /// FFT, |X| and its power in float32; the result is widened to double for the mel sums.
+    /// </summary>
+    internal static void Frame32(ReadOnlySpan<float> x, int t, int hop, bool center, float[] window, RealFft32 fft,
+                                 double power, Span<double> spectrum)
+    {
+        int nFft = fft.Length, n = x.Length, bins = nFft / 2 + 1;
+        var s = t_scratch ??= new Scratch();
+        if (s.Frame32.Length < nFft) { s.Frame32 = new float[nFft]; s.Work32 = new float[nFft]; }
+        var frame = s.Frame32.AsSpan(0, nFft);
+        int pad = center ? nFft / 2 : 0;
+        int start = t * hop - pad;
+        bool reflect = center && n > pad;
+        for (int i = 0; i < nFft; i++)
+        {
+            int idx = start + i;
+            if (reflect)
+            {
+                if (idx < 0) idx = -idx;
+                else if (idx >= n) idx = 2 * (n - 1) - idx;
+            }
+            frame[i] = idx >= 0 && idx < n ? x[idx] * window[i] : 0f;
+        }
+        fft.Forward(frame, s.Work32);
+        for (int f = 0; f < bins; f++)
+        {
+            float re = f == 0 ? frame[0] : f == nFft / 2 ? frame[nFft - 1] : frame[2 * f - 1];
+            float im = f == 0 || f == nFft / 2 ? 0f : frame[2 * f];
+            // |X| first, then its power, as torchaudio's spec.abs().pow(power).
+            float magnitude = MathF.Sqrt(re * re + im * im);
+            spectrum[f] = power == 2.0 ? magnitude * magnitude : power == 1.0 ? magnitude : Math.Pow(magnitude, power);
+        }
     }
 }

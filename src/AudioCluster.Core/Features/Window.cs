@@ -18,11 +18,30 @@ public static class Window
     }
 
     /// <summary>A Hann window of <paramref name="winLength"/> zero-padded centrally to <paramref name="nFft"/>, as torch.stft does.</summary>
-    public static double[] PaddedHann(int winLength, int nFft)
+    public static double[] PaddedHann(int winLength, int nFft, bool periodic = true)
     {
         if (winLength > nFft) throw new ArgumentException($"Window length {winLength} exceeds n_fft {nFft}.");
         var w = new double[nFft];
-        Hann(winLength).CopyTo(w, (nFft - winLength) / 2);
+        Hann(winLength, periodic).CopyTo(w, (nFft - winLength) / 2);
+        return w;
+    }
+
+    /// <summary>
+    /// Hann window in float32 as torch.hann_window computes it (angle n * float(2 pi / N), cosine, then
+    /// -0.5 c + 0.5, each step rounded to float32), zero-padded centrally to <paramref name="nFft"/>.
+    /// </summary>
+    public static float[] PaddedHannFloat32(int winLength, int nFft, bool periodic = true)
+    {
+        if (winLength > nFft) throw new ArgumentException($"Window length {winLength} exceeds n_fft {nFft}.");
+        var w = new float[nFft];
+        int offset = (nFft - winLength) / 2;
+        if (winLength == 1) { w[offset] = 1f; return w; }
+        float step = (float)(Math.PI * 2.0 / (periodic ? winLength : winLength - 1));
+        for (int n = 0; n < winLength; n++)
+        {
+            float c = (float)Math.Cos(n * step);
+            w[offset + n] = c * -0.5f + 0.5f;
+        }
         return w;
     }
 }

@@ -97,16 +97,15 @@ public sealed class MeasureClusterQualityCommand : AudioClusterCmdlet
     protected override void EndProcessing()
     {
         bool haveVectors = allClusters.Count > 0 && !missingVector;
+        // Without any labels but with vectors, the label-free indices are the point: no warning then.
+        if (unlabelled > 0 && (labels.Count > 0 || !haveVectors))
+            WriteWarning($"{unlabelled} input(s) have no '{LabelProperty}' and were left out of the label metrics.");
         if (labels.Count == 0 && !haveVectors)
         {
-            if (unlabelled > 0)
-                WriteWarning($"{unlabelled} input(s) have no '{LabelProperty}' and there are no vectors to score them by.");
             ThrowTerminatingError(new ErrorRecord(
                 new InvalidOperationException($"Nothing to measure: no input had both '{LabelProperty}' and '{ClusterProperty}', nor a '{VectorProperty}' for the label-free indices. Import the audio with -LabelPattern or -LabelFromDirectory to give it labels."),
                 "NoLabelledInput", ErrorCategory.InvalidData, null));
         }
-        if (unlabelled > 0 && labels.Count > 0)
-            WriteWarning($"{unlabelled} input(s) have no '{LabelProperty}' and were left out of the label metrics.");
         var quality = labels.Count > 0
             ? ClusterMetrics.Evaluate(labels, clusters, NmiAverage)
             : new ClusterQuality { NMI = double.NaN, ARI = double.NaN, AMI = double.NaN, Accuracy = double.NaN, AccuracyNoiseAsWrong = double.NaN, Purity = double.NaN,

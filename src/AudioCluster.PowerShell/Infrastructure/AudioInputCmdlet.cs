@@ -51,6 +51,9 @@ public abstract class AudioInputCmdlet : AudioClusterCmdlet
     /// <summary>Checks parameters before any work; call ThrowParameterError on bad ones.</summary>
     protected virtual void ValidateParameters() { }
 
+    /// <summary>Hands one result on, in input order; a cmdlet that must see every input first may hold it back.</summary>
+    protected virtual void Emit(object value) => WriteObject(value);
+
     LabelRule labels = LabelRule.None;
     OrderedBatch<(string? Path, AudioClip? Clip), object> batch = null!;
     int done;
@@ -127,7 +130,7 @@ public abstract class AudioInputCmdlet : AudioClusterCmdlet
             }
             if (!labels.IsNone && r.Input.Path != null && labels.LabelOf(r.Input.Path) == null)
                 WriteWarning($"'{source}': no label (the file name does not match -LabelPattern '{LabelPattern}').");
-            WriteObject(r.Value);
+            Emit(r.Value!);
         }
         if (results.Length > 0)
             ReportProgress(Activity, done, 0, System.IO.Path.GetFileName(results[^1].Input.Path ?? results[^1].Input.Clip!.Source), force: true);

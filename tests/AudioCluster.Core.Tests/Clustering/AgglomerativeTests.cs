@@ -152,6 +152,27 @@ public class AgglomerativeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TiesAndDuplicatesKeepTheTreeConsistent()
+    {
+        // A 6 x 6 integer grid (many equal distances) plus ten copies of one corner.
+        var rows = new List<double[]>();
+        for (int i = 0; i < 36; i++) rows.Add([i % 6, i / 6]);
+        for (int i = 0; i < 10; i++) rows.Add([0, 0]);
+        var x = DataMatrix.FromRows(rows);
+        foreach (var linkage in Enum.GetValues<Linkage>())
+        {
+            var r = Agglomerative.Fit(x, new AgglomerativeOptions(4, Linkage: linkage));
+            Assert.Equal(45, r.Distances.Length);
+            for (int i = 1; i < 45; i++) Assert.True(r.Distances[i] >= r.Distances[i - 1]);
+            Assert.Equal(46, r.Counts[^1]);
+            Assert.Equal(Enumerable.Range(0, 4), r.Labels.Distinct().Order());
+            Assert.Equal(0, r.Distances[0]);
+            if (linkage == Linkage.Single)
+                Assert.Equal(Enumerable.Repeat(0.0, 10).Concat(Enumerable.Repeat(1.0, 35)), r.Distances);
+        }
+    }
+
+    [Fact]
     public void OneAndTwoPoints()
     {
         var one = Agglomerative.Fit(DataMatrix.FromRows(new[] { new[] { 1.0, 2.0 } }), new AgglomerativeOptions(1));

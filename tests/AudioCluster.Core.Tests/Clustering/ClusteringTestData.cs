@@ -24,6 +24,21 @@ internal static class ClusteringTestData
         return (x, truth);
     }
 
+    /// <summary>perBlob Gaussian points around each given centre, blob after blob; truth = the centre's index.</summary>
+    public static (DataMatrix X, int[] Truth) BlobsAt(double[][] centres, int perBlob, double spread, int seed)
+    {
+        var rng = new Random(seed);
+        int d = centres[0].Length;
+        var x = new DataMatrix(centres.Length * perBlob, d);
+        var truth = new int[x.Rows];
+        for (int i = 0; i < x.Rows; i++)
+        {
+            int c = truth[i] = i / perBlob;
+            for (int j = 0; j < d; j++) x[i, j] = centres[c][j] + spread * Normal(rng);
+        }
+        return (x, truth);
+    }
+
     public static DataMatrix Uniform(int n, int d, double lo, double hi, int seed)
     {
         var rng = new Random(seed);

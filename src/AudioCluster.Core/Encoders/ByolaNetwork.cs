@@ -1,0 +1,45 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace AudioCluster.Encoders;
+
+/// <summary>
+/// BYOL-A's AudioNTT2020 (v1) network, laid out as the authors' PyTorch module so that their state dict loads
+/// as it is (keys features.* and fc.*): three blocks of [3x3 conv, batch norm, ReLU, 2x2 max-pool] over a
+/// (batch, 1, mels, frames) log-mel, each frame's channels x mel bins through fc (Linear, ReLU, Dropout, Linear,
+/// ReLU), then max plus mean over time. Input frames T give T / 8 (rounded down) frames before the pooling.
+/// </summary>
+internal sealed class AudioNtt2020 : Module<Tensor, Tensor>
+{
+    const int Channels = 64;
+
+    // Field names are the state dict prefixes.
+    readonly Sequential features;
+    readonly Sequential fc;
+
+    public AudioNtt2020(int nMels, int d) : base("AudioNTT2020")
+    {
+        NMels = nMels;
+        D = d;
+        features = Sequential(
+            Conv2d(1, Channels, 3, stride: 1, padding: 1), BatchNorm2d(Channels), ReLU(), MaxPool2d(2, 2),
+            Conv2d(Channels, Channels, 3, stride: 1, padding: 1), BatchNorm2d(Channels), ReLU(), MaxPool2d(2, 2),
+            Conv2d(Channels, Channels, 3, stride: 1, padding: 1), BatchNorm2d(Channels), ReLU(), MaxPool2d(2, 2));
+        fc = Sequential(Linear(Channels * (nMels / 8), d), ReLU(), Dropout(0.3), Linear(d, d), ReLU());
+        RegisterComponents();
+    }
+
+    public int NMels { get; }
+    public int D { get; }
+
+    public override Tensor forward(Tensor x)
+    {
+        var h = features.forward(x);                      // (B, C, F, T)
+        h = h.permute(0, 3, 2, 1);                        // (B, T, F, C)
+        h = h.reshape(h.shape[0], h.shape[1], -1);        // (B, T, F * C), as the authors flatten
+        h = fc.forward(h);                                // (B, T, d)
+        return h.max(1).values + h.mean([1]);
+    }
+}
