@@ -1098,7 +1098,8 @@ number of inputs of that class in that cluster. Numeric ids sort by value.
 
 The cmdlet collects its input and measures when the input ends. An input without the cluster
 property is a non-terminating error (NoCluster) and is left out. Inputs without a label are left
-out of the label metrics with one warning that counts them. Vectors of different lengths give a
+out of the label metrics with one warning that counts them; when no input has a label and the
+vectors are scored alone, there is no warning. Vectors of different lengths give a
 warning and no internal indices. When no input has both a label and a cluster, and the inputs do
 not all carry a vector either, the cmdlet stops with a terminating error (NoLabelledInput):
 import the audio with -LabelPattern or -LabelFromDirectory to give it labels.
