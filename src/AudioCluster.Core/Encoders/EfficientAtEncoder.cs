@@ -100,15 +100,18 @@ public sealed class EfficientAtEncoder : IAudioEncoder, IDisposable
     /// Runs normalised log-mels (from <see cref="LogMel"/>), in input order. Clips of equal frame count share forward
     /// passes of up to BatchSize (batch items are independent in eval mode, so the results equal one-by-one passes).
     /// </summary>
-    public EfficientAtOutput[] Run(IReadOnlyList<Spectrogram> logMels, CancellationToken cancellation = default)
+    /// <param name="logMels">Normalised log-mels from <see cref="LogMel"/>.</param>
+    /// <param name="cancellation">Checked between forward passes.</param>
+    /// <param name="parallelism">Forward passes run at once, each on its own thread.</param>
+    public EfficientAtOutput[] Run(IReadOnlyList<Spectrogram> logMels, CancellationToken cancellation = default, int parallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(logMels);
         foreach (var s in logMels)
             if (s.Bins != MelOptions.NMels) throw new ArgumentException($"'{s.Source}': the log-mel has {s.Bins} bins; EfficientAT takes {MelOptions.NMels}.");
         var result = new EfficientAtOutput[logMels.Count];
-        foreach (var chunk in Enumerable.Range(0, logMels.Count).GroupBy(i => logMels[i].Frames).SelectMany(g => g.Chunk(Options.BatchSize)))
+        var batches = Enumerable.Range(0, logMels.Count).GroupBy(i => logMels[i].Frames).SelectMany(g => g.Chunk(Options.BatchSize)).ToArray();
+        void Pass(int[] chunk)
         {
-            cancellation.ThrowIfCancellationRequested();
             int frames = logMels[chunk[0]].Frames, size = MelOptions.NMels * frames;
             var input = new float[chunk.Length * size];
             for (int b = 0; b < chunk.Length; b++) logMels[chunk[b]].Data.CopyTo(input.AsSpan(b * size, size));
@@ -116,6 +119,18 @@ public sealed class EfficientAtEncoder : IAudioEncoder, IDisposable
             for (int b = 0; b < chunk.Length; b++)
                 result[chunk[b]] = new EfficientAtOutput(embeddings.AsSpan(b * Dimensions, Dimensions).ToArray(),
                                                          probabilities.AsSpan(b * ClassCount, ClassCount).ToArray());
+        }
+        if (parallelism <= 1 || batches.Length == 1)
+        {
+            foreach (var chunk in batches)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                Pass(chunk);
+            }
+        }
+        else
+        {
+            Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation }, Pass);
         }
         return result;
     }
