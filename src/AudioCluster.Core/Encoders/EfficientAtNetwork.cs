@@ -116,10 +116,14 @@ internal sealed class EfficientAtNetwork : Module<Tensor, (Tensor Logits, Tensor
             RegisterComponents();
         }
 
+        // Tensor + Tensor makes a temporary Scalar alpha that the GC may finalise while libtorch still reads it
+        // (seen as rare "toFloat" failures with clips in parallel); a rooted one never is.
+        static readonly Scalar One = 1f.ToScalar();
+
         public override Tensor forward(Tensor x)
         {
             var y = block.forward(x);
-            return residual ? y + x : y;
+            return residual ? y.add_(x, One) : y;
         }
     }
 
