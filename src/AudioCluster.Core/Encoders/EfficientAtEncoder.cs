@@ -163,6 +163,7 @@ public sealed class EfficientAtEncoder : IAudioEncoder, IDisposable
                 note = "CUDA was asked for but libtorch has no CUDA device here (the module ships the CPU build of libtorch); running on the CPU.";
             }
         }
+        net.FoldBatchNorm();   // after the move: the folded weights live where the network runs
         network = net;
         return (net.Dimensions, net.Classes, device, note);
     }
