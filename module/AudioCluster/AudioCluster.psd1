@@ -18,6 +18,10 @@
         'Measure-ClusterQuality'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'
+        'Export-AudioEmbedding'
+        'Import-AudioEmbedding'
+        'Export-AudioCluster'
+        'Undo-AudioClusterExport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -11,8 +11,7 @@ public sealed class EmbeddingCacheException(string message, Exception? inner = n
 /// <summary>
 /// Embeddings kept in an SQLite file, keyed by the content of the audio (SHA-256 of the file's
 /// bytes, or of the decoded samples for clips given as objects) and the encoder id (which names
-/// the weights and every setting that changes the output). A file whose size and modification
-/// time are those seen when it was last hashed is not hashed again. Each vector is stored with a
+/// the weights and every setting that changes the output). Each vector is stored with a
 /// checksum of its key and bytes, so a damaged entry is reported instead of returned. Thread-safe;
 /// several processes may use one cache (WAL mode: readers never wait, writers take turns).
 /// </summary>
@@ -85,7 +84,6 @@ public sealed class EmbeddingCache : IDisposable
                 BEGIN IMMEDIATE;
                 PRAGMA application_id={ApplicationId};
                 PRAGMA user_version={SchemaVersion};
-                CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL, content TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS embeddings(content TEXT NOT NULL, encoder TEXT NOT NULL, vector BLOB NOT NULL, checksum BLOB NOT NULL,
                                                       PRIMARY KEY(content, encoder)) WITHOUT ROWID;
                 COMMIT;
@@ -93,33 +91,15 @@ public sealed class EmbeddingCache : IDisposable
         }
     }
 
-    /// <summary>The content key of an audio file: SHA-256 of its bytes, remembered by path, size and modification time.</summary>
-    public string KeyOfFile(string file)
+    /// <summary>
+    /// The content key of an audio file: SHA-256 of its bytes. Always hashed, never trusted from
+    /// size and modification time, which a copy keeps (Copy-Item, cp -p, rsync); hashing costs
+    /// far less than decoding.
+    /// </summary>
+    public static string KeyOfFile(string file)
     {
-        file = System.IO.Path.GetFullPath(file);
-        var info = new FileInfo(file);
-        long size = info.Length, mtime = info.LastWriteTimeUtc.Ticks;
-        var known = Guard(() =>
-        {
-            lock (gate)
-            {
-                using var query = Command("SELECT content FROM files WHERE path = $p AND size = $s AND mtime = $m", ("$p", file), ("$s", size), ("$m", mtime));
-                return query.ExecuteScalar() as string;
-            }
-        });
-        if (known != null) return known;
-        string key;
-        using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-            key = "file:" + Convert.ToHexStringLower(SHA256.HashData(stream));
-        Guard(() =>
-        {
-            lock (gate)
-            {
-                using var upsert = Command("INSERT OR REPLACE INTO files(path, size, mtime, content) VALUES($p, $s, $m, $c)", ("$p", file), ("$s", size), ("$m", mtime), ("$c", key));
-                return upsert.ExecuteNonQuery();
-            }
-        });
-        return key;
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return "file:" + Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>The content key of decoded audio (a clip given as an object): SHA-256 of its samples and rate.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Management.Automation;
 using AudioCluster.Audio;
@@ -5,6 +6,7 @@ using AudioCluster.Encoders;
 using AudioCluster.Features;
 using AudioCluster.PowerShell.Infrastructure;
 using AudioCluster.Runtime;
+using AudioCluster.Storage;
 
 namespace AudioCluster.PowerShell.Cmdlets;
 
@@ -44,10 +46,18 @@ public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
     [Parameter]
     public int Seed { get; set; }
 
+    /// <summary>An SQLite file that keeps the vectors between runs, by audio content and encoder id.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CachePath { get; set; }
+
     IAudioEncoder encoder = null!;
     EncoderSettings settings = null!;
     // BYOL-A without given statistics: raw log-mels held until every clip is in.
     List<Spectrogram>? pending;
+    EmbeddingCache? cache;
+    // The content key of each held log-mel, looked up once the statistics (and so the encoder id) are known.
+    readonly ConcurrentDictionary<Spectrogram, string> pendingKeys = new(ReferenceEqualityComparer.Instance);
 
     protected override string Activity => $"Embedding audio ({Encoder})";
 
@@ -99,19 +109,63 @@ public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
                 }
                 break;
         }
+        if (CachePath != null) OpenCache(SessionState.Path.GetUnresolvedProviderPathFromPSPath(CachePath));
     }
+
+    void OpenCache(string path)
+    {
+        try
+        {
+            cache = EmbeddingCache.Open(path);
+            WriteVerbose($"Embedding cache '{cache.Path}': {cache.Count} vectors stored.");
+        }
+        catch (EmbeddingCacheException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "GetAudioEmbedding.CacheFailed", ErrorCategory.ResourceUnavailable, path));
+        }
+        if (pending != null)
+            WriteVerbose("With dataset statistics, every clip is still decoded (the statistics need all of them); the cache saves the BYOL-A forward passes.");
+    }
+
+    protected override ErrorRecord? StoppingError(Exception error) =>
+        error is EmbeddingCacheException ? new ErrorRecord(error, "GetAudioEmbedding.CacheFailed", ErrorCategory.ResourceUnavailable, cache?.Path) : null;
 
     protected override AudioReadOptions ReadOptions => new() { SampleRate = encoder.SampleRate, Mono = true };
 
-    protected override object Transform(AudioClip clip, CancellationToken cancellation)
+    protected override object Transform(AudioClip clip, CancellationToken cancellation) => Embed(clip, null, cancellation);
+
+    protected override object TransformFile(string path, AudioReadOptions read, CancellationToken cancellation)
+    {
+        if (cache == null || !File.Exists(path)) return base.TransformFile(path, read, cancellation);
+        var key = EmbeddingCache.KeyOfFile(path);
+        // A hit needs no decoding at all.
+        if (pending == null && cache.TryGet(key, encoder.Id, out var stored))
+            return new AudioEmbedding(System.IO.Path.GetFullPath(path), read.Label, encoder.Id, stored);
+        var clip = AudioDecoder.Decode(path, read);
+        cancellation.ThrowIfCancellationRequested();
+        return Embed(clip, key, cancellation);
+    }
+
+    /// <summary>The embedding of one clip (or its log-mel, held for the statistics); with a cache,
+    /// clips given as objects are looked up by their samples, and what is computed is stored.</summary>
+    object Embed(AudioClip clip, string? fileKey, CancellationToken cancellation)
     {
         var mono = clip.MonoAt(encoder.SampleRate);
-        if (encoder is not ByolaEncoder byola)
-            return new AudioEmbedding(clip.Source, clip.Label, encoder.Id, encoder.Encode(mono));
-        var logMel = ByolaEncoder.LogMel(mono, clip.Source, clip.Label);
-        if (pending != null) return logMel;
-        var stats = byola.Normalization!;
-        return new AudioEmbedding(clip.Source, clip.Label, byola.IdFor(stats), byola.EncodeLogMels([logMel], stats, cancellation)[0]);
+        var key = fileKey ?? (cache == null ? null : EmbeddingCache.KeyOfSamples(mono, encoder.SampleRate));
+        if (pending != null)
+        {
+            var held = ByolaEncoder.LogMel(mono, clip.Source, clip.Label);
+            if (key != null) pendingKeys[held] = key;
+            return held;
+        }
+        if (fileKey == null && key != null && cache!.TryGet(key, encoder.Id, out var stored))
+            return new AudioEmbedding(clip.Source, clip.Label, encoder.Id, stored);
+        // For BYOL-A with given statistics, encoder.Id is the id with those statistics.
+        var vector = encoder is ByolaEncoder byola
+            ? byola.EncodeLogMels([ByolaEncoder.LogMel(mono, clip.Source, clip.Label)], byola.Normalization!, cancellation)[0]
+            : encoder.Encode(mono);
+        if (key != null) cache!.Put(key, encoder.Id, vector);
+        return new AudioEmbedding(clip.Source, clip.Label, encoder.Id, vector);
     }
 
     protected override void Emit(object value)
@@ -131,6 +185,20 @@ public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
     protected override void EndProcessing()
     {
         base.EndProcessing();
+        try
+        {
+            EncodePending();
+        }
+        catch (EmbeddingCacheException e)
+        {
+            ThrowTerminatingError(StoppingError(e)!);
+        }
+        if (cache != null)
+            WriteVerbose($"Embedding cache '{cache.Path}': {cache.Hits} found, {cache.Misses} computed and stored.");
+    }
+
+    void EncodePending()
+    {
         if (pending == null || pending.Count == 0 || encoder is not ByolaEncoder byola) return;
         var stats = ByolaEncoder.Statistics(pending);
         WriteVerbose(string.Create(CultureInfo.InvariantCulture,
@@ -141,14 +209,29 @@ public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
         {
             ThrowIfStopping();
             var part = pending.GetRange(start, Math.Min(chunk, pending.Count - start));
-            float[][] vectors;
-            try
+            var vectors = new float[part.Count][];
+            var todo = new List<int>();
+            for (int i = 0; i < part.Count; i++)
             {
-                vectors = byola.EncodeLogMels(part, stats, Cancellation, Environment.ProcessorCount);
+                if (cache != null && pendingKeys.TryGetValue(part[i], out var key) && cache.TryGet(key, id, out var stored)) vectors[i] = stored;
+                else todo.Add(i);
             }
-            catch (OperationCanceledException)
+            if (todo.Count > 0)
             {
-                throw new PipelineStoppedException();
+                float[][] computed;
+                try
+                {
+                    computed = byola.EncodeLogMels(todo.Select(i => part[i]).ToList(), stats, Cancellation, Environment.ProcessorCount);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new PipelineStoppedException();
+                }
+                for (int j = 0; j < todo.Count; j++)
+                {
+                    vectors[todo[j]] = computed[j];
+                    if (cache != null && pendingKeys.TryGetValue(part[todo[j]], out var key)) cache.Put(key, id, computed[j]);
+                }
             }
             for (int i = 0; i < part.Count; i++) WriteObject(new AudioEmbedding(part[i].Source, part[i].Label, id, vectors[i]));
             ReportProgress(Activity + ": forward passes", start + part.Count, pending.Count, part[^1].Name, force: true);
@@ -156,5 +239,9 @@ public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
         CompleteProgress(Activity + ": forward passes");
     }
 
-    public void Dispose() => (encoder as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        (encoder as IDisposable)?.Dispose();
+        cache?.Dispose();
+    }
 }

@@ -34,7 +34,12 @@ static class VectorInput
     public static PSObject WithInputProperties(object result, VectorItem item)
     {
         var output = PSObject.AsPSObject(result);
-        if (item.Original.BaseObject is AudioEmbedding) return output;
+        if (item.Original.BaseObject is AudioEmbedding embedding)
+        {
+            // The encoder id travels on, so that exported assignments say which vectors they came from.
+            if (output.Properties["Encoder"] == null) output.Properties.Add(new PSNoteProperty("Encoder", embedding.Encoder));
+            return output;
+        }
         foreach (var property in item.Original.Properties)
         {
             if (property.Name == "Vector" || output.Properties[property.Name] != null) continue;
