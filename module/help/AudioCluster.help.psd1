@@ -1428,4 +1428,116 @@ Writes every property to a text file to attach to the report.
         )
         Links       = @('about_AudioCluster', 'Import-Audio')
     }
+
+    'Invoke-ClusteringBenchmark' = @{
+        Synopsis    = 'Runs the benchmark grid on labelled audio: encoders x reducers x normalisations x clustering methods, one scored result per cell.'
+        Description = @'
+Invoke-ClusteringBenchmark answers "which encoder, reduction, normalisation and clustering method
+group this data best?" in one command. It embeds a labelled folder once per encoder (through
+Get-AudioEmbedding, so every encoder option behaves as there), or takes embeddings from the
+pipeline (grouped by their Encoder id), then runs every combination of -Reducer,
+-Normalization and -Method, scores each against the labels and writes one
+AudioCluster.Reporting.BenchmarkCell per combination: NMI (arithmetic), NMIGeometric, ARI,
+Accuracy (Hungarian), the number of clusters found and the seconds taken, each the mean over
+-Seed (NMIStd is the standard deviation of NMI over the seeds).
+
+Embeddings are computed once per encoder and reused across cells. Methods that need a cluster
+count get -ClusterCount, or the number of classes when it is omitted. A cell whose method refuses
+the data (for example a count larger than the input) gives a warning and a cell with NaN scores;
+the grid goes on. -MarkdownPath also writes the grid as a markdown table: a row per encoder,
+reducer and normalisation, a column per method, each cell "NMI (ARI)" (with the spread over seeds
+when there are several).
+
+Progress shows the cells done; Ctrl+C stops after the cell in flight.
+'@
+        Parameters  = @{
+            Path               = 'Folder of labelled audio files. Each encoder embeds it once.'
+            LabelPattern       = @'
+Regular expression applied to each file name; its named group 'label' is the true class, for
+example '^(?<label>\d)_' for FSDD's "7_jackson_32.wav".
+'@
+            LabelFromDirectory = 'Use the name of the folder that holds each file as its true class.'
+            Recurse            = 'Also embed the audio files in subfolders of -Path.'
+            Encoder            = @'
+Encoders to compare: MelStats (the default), ByolA and Onnx. ByolA uses random weights unless
+-ModelPath names a weights file; Onnx needs its model in -ModelPath.
+'@
+            ModelPath          = @'
+A hashtable from encoder name to its weights file, for example
+@{ ByolA = './AudioNTT2020-BYOLA-64x96d512.pth'; Onnx = './mn04_as_embed.onnx' }.
+'@
+            InputObject        = @'
+Embeddings from Get-AudioEmbedding (or any objects with Vector, Label and Encoder properties),
+instead of -Path. Embeddings of several encoders may be mixed; they are grouped by Encoder.
+'@
+            Reducer            = @'
+Reductions to try before clustering: None (the default), Pca (32 dimensions), Umap (10
+dimensions) and Tsne (2 dimensions).
+'@
+            Normalization      = 'Normalisations to try first: Standardize (z-scores) and L2Normalize (the default pair), or None.'
+            Method             = @'
+Clustering methods to try, as Invoke-AudioClustering's -Method: KMeans and Agglomerative by
+default; MiniBatchKMeans, Dbscan, Hdbscan, MeanShift, GaussianMixture and Spectral too.
+'@
+            ClusterCount       = 'Clusters for the methods that need a count. Omitted: the number of distinct labels.'
+            Seed               = 'Seeds to run every cell with; scores are averaged over them. 0 by default.'
+            MarkdownPath       = 'Also write the grid as a markdown table to this file (written whole, through a temporary file).'
+            Force              = 'Overwrite -MarkdownPath when it exists.'
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'Embeddings to benchmark, with labels, bound to -InputObject.' }
+        )
+        Outputs     = @(
+            @{
+                Type        = 'AudioCluster.Reporting.BenchmarkCell'
+                Description = @'
+One cell per encoder, reducer, normalisation and method: Encoder, Reducer, Normalization, Method,
+NMI, NMIStd, NMIGeometric, ARI, Accuracy, Clusters, Seconds, Seeds, and Error when the method
+refused the data.
+'@
+            }
+        )
+        Notes       = @'
+The scores are scikit-learn's (normalized_mutual_info_score, adjusted_rand_score) and the
+accuracy is taken after the optimal one-to-one matching of clusters to classes, as
+Measure-ClusterQuality computes them. Seconds cover the reduction and the clustering of the cell,
+not the embedding.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Compare methods and normalisations on a labelled folder'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 10 | Out-Null
+Invoke-ClusteringBenchmark -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' -Method KMeans, Agglomerative, GaussianMixture
+'@
+                Remarks = @'
+Embeds ./demo once with MelStats and writes six cells: three methods on z-scored and on
+L2-normalised vectors.
+'@
+            }
+            @{
+                Title   = 'Average over seeds, add PCA, and write the markdown table'
+                Code    = @'
+Invoke-ClusteringBenchmark -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' -Reducer None, Pca -Seed 0, 1, 2 -MarkdownPath ./grid.md -Force
+Get-Content ./grid.md
+'@
+                Remarks = @'
+Every cell runs with three seeds; NMIStd shows how much the result moves with the seed. The
+table in grid.md has one row per reducer and normalisation and one column per method.
+'@
+            }
+            @{
+                Title   = 'Benchmark embeddings computed earlier'
+                Code    = @'
+$embeddings = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_'
+$embeddings | Invoke-ClusteringBenchmark -Normalization L2Normalize -Method KMeans, Spectral |
+    Sort-Object NMI -Descending | Select-Object -First 1 Method, NMI, ARI
+'@
+                Remarks = @'
+Takes the embeddings from the pipeline instead of a folder, and shows the best cell.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Invoke-AudioClustering', 'Measure-ClusterQuality', 'Get-AudioEmbedding')
+    }
 }
