@@ -403,8 +403,9 @@ Each vector is stored with a checksum of its key and bytes; a cache file that is
 SQLite database, another program's database, or locked by a writer for more than 30 seconds is a
 terminating error naming the file, never a source of wrong vectors. Several sessions can use one
 cache at once (readers never wait; writers take turns). The verbose stream reports how many
-vectors were found and how many computed. For ByolA without given statistics every clip is still
-decoded (the statistics need all of them) and the cache saves the forward passes.
+vectors were found and how many computed. For ByolA without given statistics the cache also keeps
+each clip's share of the statistics (the sum and sum of squares of its log-mel), so a second run
+gets the same statistics, bit for bit, and the same vectors without decoding the clips again.
 '@
         Parameters  = @{
             InputObject = @'

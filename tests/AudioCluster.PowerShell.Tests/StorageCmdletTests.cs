@@ -213,6 +213,36 @@ public sealed class StorageCmdletTests : IClassFixture<ModuleHostFixture>, IDisp
     }
 
     [Fact]
+    public void ByolaWithDatasetStatisticsGetsTheSameResultsFromTheCache()
+    {
+        var r = Ok(Clustered + CacheRun + @"
+            function Byola([int] $seed, [string] $cache) {
+                $options = @{ Encoder = 'ByolA'; Seed = $seed }
+                if ($cache) { $options.CachePath = $cache }
+                $messages = [System.Collections.Generic.List[string]]::new()
+                $out = Get-ChildItem (Join-Path $dir demo) -Filter *.wav | Get-AudioEmbedding @options -Verbose 4>&1 |
+                    ForEach-Object { if ($_ -is [System.Management.Automation.VerboseRecord]) { $messages.Add($_.Message) } else { $_ } }
+                [pscustomobject]@{
+                    Text   = ($out | ForEach-Object { $_.Encoder + '|' + $_.Source + '|' + ($_.Vector -join ',') }) -join ';'
+                    Report = [string]($messages | Where-Object { $_ -match 'found' })
+                }
+            }
+            $db = Join-Path $dir 'byola.db'
+            $plain = Byola 1 $null
+            $first = Byola 1 $db
+            $second = Byola 1 $db
+            $otherWeights = Byola 2 $db
+            $plain.Text -eq $first.Text; $plain.Text -eq $second.Text; $first.Report; $second.Report
+            (Byola 2 $null).Text -eq $otherWeights.Text; $otherWeights.Report");
+        Assert.Equal(["True", "True"], r.Output.Take(2).Select(o => o.ToString()));
+        Assert.Contains("0 found, 9 computed", r.Output[2].ToString());
+        Assert.Contains("9 found, 0 computed", r.Output[3].ToString());
+        // Other weights: the statistics still come from the cache, the vectors are computed (decoding again).
+        Assert.Equal("True", r.Output[4].ToString());
+        Assert.Contains("0 found, 9 computed", r.Output[5].ToString());
+    }
+
+    [Fact]
     public void ACorruptCacheStopsWithAnErrorNamingIt()
     {
         File.WriteAllText(temp.File("emb.db"), new string('x', 8192));

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using AudioCluster.Encoders;
 using Microsoft.Data.Sqlite;
 
 namespace AudioCluster.Storage;
@@ -86,6 +87,9 @@ public sealed class EmbeddingCache : IDisposable
                 PRAGMA user_version={SchemaVersion};
                 CREATE TABLE IF NOT EXISTS embeddings(content TEXT NOT NULL, encoder TEXT NOT NULL, vector BLOB NOT NULL, checksum BLOB NOT NULL,
                                                       PRIMARY KEY(content, encoder)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS moments(content TEXT NOT NULL, frontend TEXT NOT NULL, sum REAL NOT NULL, sumsq REAL NOT NULL,
+                                                   count INTEGER NOT NULL, frames INTEGER NOT NULL, checksum BLOB NOT NULL,
+                                                   PRIMARY KEY(content, frontend)) WITHOUT ROWID;
                 COMMIT;
                 """);
         }
@@ -149,6 +153,55 @@ public sealed class EmbeddingCache : IDisposable
                 return insert.ExecuteNonQuery();
             }
         });
+    }
+
+    /// <summary>
+    /// The sums of a clip's model input (BYOL-A's raw log-mel) for dataset statistics, and its
+    /// frame count: what a second run needs to get the statistics without decoding the clip.
+    /// </summary>
+    public bool TryGetMoments(string key, string frontEnd, out ValueMoments moments, out int frames)
+    {
+        var row = Guard<(double Sum, double SumSq, long Count, int Frames, byte[] Check)?>(() =>
+        {
+            lock (gate)
+            {
+                using var query = Command("SELECT sum, sumsq, count, frames, checksum FROM moments WHERE content = $c AND frontend = $f", ("$c", key), ("$f", frontEnd));
+                using var reader = query.ExecuteReader();
+                return reader.Read() ? (reader.GetDouble(0), reader.GetDouble(1), reader.GetInt64(2), reader.GetInt32(3), (byte[])reader[4]) : null;
+            }
+        });
+        moments = default;
+        frames = 0;
+        if (row == null) return false;
+        var r = row.Value;
+        if (!Checksum(key, frontEnd, MomentBytes(r.Sum, r.SumSq, r.Count, r.Frames)).AsSpan().SequenceEqual(r.Check))
+            throw new EmbeddingCacheException($"The embedding cache '{Path}' is damaged: the statistics entry for {key} does not match its checksum. Delete the file (it only holds computed values) or give another -CachePath.");
+        (moments, frames) = (new ValueMoments(r.Sum, r.SumSq, r.Count), r.Frames);
+        return true;
+    }
+
+    public void PutMoments(string key, string frontEnd, ValueMoments moments, int frames)
+    {
+        var check = Checksum(key, frontEnd, MomentBytes(moments.Sum, moments.SumOfSquares, moments.Count, frames));
+        Guard(() =>
+        {
+            lock (gate)
+            {
+                using var insert = Command("INSERT OR REPLACE INTO moments(content, frontend, sum, sumsq, count, frames, checksum) VALUES($c, $f, $s, $q, $n, $r, $k)",
+                    ("$c", key), ("$f", frontEnd), ("$s", moments.Sum), ("$q", moments.SumOfSquares), ("$n", moments.Count), ("$r", frames), ("$k", check));
+                return insert.ExecuteNonQuery();
+            }
+        });
+    }
+
+    static byte[] MomentBytes(double sum, double sumSquares, long count, int frames)
+    {
+        var bytes = new byte[28];
+        BitConverter.TryWriteBytes(bytes.AsSpan(0), sum);
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), sumSquares);
+        BitConverter.TryWriteBytes(bytes.AsSpan(16), count);
+        BitConverter.TryWriteBytes(bytes.AsSpan(24), frames);
+        return bytes;
     }
 
     /// <summary>The number of vectors stored.</summary>
