@@ -17,8 +17,13 @@
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Measure-ClusterQuality'
+        'Invoke-ClusteringBenchmark'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'
+        'Export-AudioEmbedding'
+        'Import-AudioEmbedding'
+        'Export-AudioCluster'
+        'Undo-AudioClusterExport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
