@@ -19,9 +19,8 @@ internal sealed record EfficientAtBlock(int In, int Expanded, int Out, int Kerne
 /// </summary>
 internal sealed class EfficientAtNetwork : Module<Tensor, (Tensor Logits, Tensor Features)>
 {
-    // MobileNetV3-Large (input channels, kernel, expanded, out, SE, Hardswish, stride) before the width multiplier;
-    // EfficientAT's default strides (2, 2, 2, 2) sit on blocks 2, 4, 7 and 13. Only kernel, SE, activation and stride
-    // are taken from here: the widths come from the weights, so every width multiplier (mn01..mn40) loads.
+    // MobileNetV3-Large's blocks as (kernel, SE, Hardswish, stride); EfficientAT's default strides (2, 2, 2, 2) sit on
+    // blocks 2, 4, 7 and 13. The channel widths come from the weights, so every width multiplier (mn01..mn40) loads.
     static readonly (int Kernel, bool Se, bool HardSwish, int Stride)[] Table =
     [
         (3, false, false, 1), (3, false, false, 2), (3, false, false, 1),
@@ -157,7 +156,8 @@ internal sealed class EfficientAtNetwork : Module<Tensor, (Tensor Logits, Tensor
             using var shift = norm.running_mean!.mul(scale);
             foldedWeight?.Dispose();
             foldedBias?.Dispose();
-            foldedWeight = conv.weight!.mul(scale.view(-1, 1, 1, 1));
+            using var column = scale.view(-1, 1, 1, 1);
+            foldedWeight = conv.weight!.mul(column);
             foldedBias = norm.bias!.add(shift, MinusOne);
         }
 
