@@ -398,7 +398,7 @@ public static class ClusterReport
         if (quality == null) return (rows, note);
         void Add(string name, double? value, string hint)
         {
-            if (value is double v && !double.IsNaN(v)) rows.Add(new object[] { name, Math.Round(v, 4), hint });
+            if (value is double v && double.IsFinite(v)) rows.Add(new object[] { name, Math.Round(v, 4), hint });
         }
         Add("NMI", quality.NMI, "normalized mutual information with the labels, 0 to 1");
         Add("ARI", quality.ARI, "adjusted Rand index, 1 is perfect, 0 is chance");

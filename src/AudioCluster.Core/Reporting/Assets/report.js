@@ -6,8 +6,10 @@
   var NOISE = '#9aa0a8';
   var UNLABELLED = '#c4c8ce';
 
-  // ---- colours: hues spread by the golden angle, so neighbouring ids never look alike ----
+  // ---- colours: twelve hand-picked, well-separated ones first, then hues spread by the golden angle ----
+  var FIRST = ['#1f6fb4', '#e8710a', '#2a9d3a', '#d62f3a', '#8350b8', '#8c5a3c', '#e052a8', '#9aa31c', '#17a9bd', '#0b3d91', '#f2b134', '#5fd08a'];
   function categoryColour(i) {
+    if (i < FIRST.length) return FIRST[i];
     var hue = (i * 137.508 + 215) % 360;
     var light = [46, 60, 36][i % 3];
     var sat = [68, 62, 72][Math.floor(i / 3) % 3];
@@ -82,7 +84,7 @@
   function resize() {
     var box = document.getElementById('map-box');
     width = Math.max(200, box.clientWidth);
-    height = Math.max(320, Math.min(660, Math.round(width * 0.62)));
+    height = Math.max(320, Math.min(560, Math.round(width * 0.55)));
     var ratio = window.devicePixelRatio || 1;
     [canvas, overlay].forEach(function (c) {
       c.style.width = width + 'px';
@@ -510,5 +512,14 @@
     resizeTimer = setTimeout(function () { resize(); drawMap(); drawConfusion(); }, 120);
   });
   document.documentElement.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
+
+  // With #selftest in the address, hover the first clip as a mouse would and record what the
+  // tooltip says, so a headless browser can check the hover path too.
+  if (location.hash === '#selftest' && n > 0) {
+    var rect = canvas.getBoundingClientRect();
+    canvas.dispatchEvent(new MouseEvent('mousemove', { clientX: rect.left + sx[0], clientY: rect.top + sy[0], bubbles: true }));
+    document.documentElement.setAttribute('data-selftest-hover', tooltip.hidden ? '' : tooltip.textContent);
+    canvas.dispatchEvent(new MouseEvent('mouseleave', { bubbles: true }));
+  }
   document.documentElement.setAttribute('data-ready', 'true');
 })();
