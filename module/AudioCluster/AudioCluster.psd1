@@ -16,6 +16,8 @@
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Measure-ClusterQuality'
+        'Export-ClusterReport'
+        'Export-Spectrogram'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'
     )
