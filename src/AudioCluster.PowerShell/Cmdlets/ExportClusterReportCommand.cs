@@ -174,9 +174,10 @@ public sealed class ExportClusterReportCommand : VectorCollectingCmdlet
     static IReadOnlyList<string> Tags(PSObject input)
     {
         var tags = new List<string>();
-        void Add(object? value, int limit)
+        void Add(object? input, int limit)
         {
-            if (value is PSObject p) value = p.BaseObject;
+            // A [pscustomobject] keeps its properties on the wrapper: unwrap only to look at the type.
+            var value = input is PSObject p ? p.BaseObject : input;
             switch (value)
             {
                 case null: return;
@@ -187,7 +188,7 @@ public sealed class ExportClusterReportCommand : VectorCollectingCmdlet
                     foreach (var item in items) Add(item, limit);
                     return;
                 default:
-                    var ps = PSObject.AsPSObject(value);
+                    var ps = PSObject.AsPSObject(input!);
                     var name = VectorInput.Text(ps, "Name") ?? VectorInput.Text(ps, "Label") ?? VectorInput.Text(ps, "Tag") ?? value.ToString();
                     if (!string.IsNullOrWhiteSpace(name) && tags.Count < limit) tags.Add(name.Trim());
                     return;

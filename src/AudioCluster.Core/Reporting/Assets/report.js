@@ -84,7 +84,7 @@
   function resize() {
     var box = document.getElementById('map-box');
     width = Math.max(200, box.clientWidth);
-    height = Math.max(320, Math.min(560, Math.round(width * 0.55)));
+    height = Math.max(320, Math.min(480, Math.round(width * 0.5)));
     var ratio = window.devicePixelRatio || 1;
     [canvas, overlay].forEach(function (c) {
       c.style.width = width + 'px';
