@@ -82,7 +82,9 @@ public sealed class ReportCmdletTests : IClassFixture<ModuleHostFixture>, IDispo
         Assert.True(File.Exists(png), "no screenshot: " + shotLog);
         var bytes = File.ReadAllBytes(png);
         Assert.Equal((1400, 1000), (BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))));
+        // Also on the console, so that scripts/test.sh shows where it is.
         output.WriteLine("Screenshot: " + png);
+        Console.WriteLine("Cluster report screenshot: " + png);
     }
 
     [SkippableFact]
