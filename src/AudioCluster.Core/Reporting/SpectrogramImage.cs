@@ -111,7 +111,8 @@ public static class SpectrogramImage
         }
         if (options.AxisTitles)
         {
-            var title = BitmapFont.Fit(axis.Title, plotHeight, s);
+            // The mel note only where it fits beside the plot.
+            var title = BitmapFont.MeasureWidth(axis.Title, s) <= plotHeight ? axis.Title : BitmapFont.Fit(axis.ShortTitle, plotHeight, s);
             image.DrawTextUp(x + pad, top + (plotHeight + BitmapFont.MeasureWidth(title, s)) / 2, title, Ink, s);
         }
         else if (axis.IsHz)
@@ -295,6 +296,7 @@ sealed class FrequencyAxis
 
     public bool IsHz { get; }
     public string Title { get; }
+    public string ShortTitle => IsHz ? "Frequency (Hz)" : Title;
 
     public static FrequencyAxis Of(Spectrogram s)
     {

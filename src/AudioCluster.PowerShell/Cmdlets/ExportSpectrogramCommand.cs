@@ -210,6 +210,14 @@ public sealed class ExportSpectrogramCommand : AudioClusterCmdlet
                 if (Compute(clip) is { } fromClip) yield return (fromClip, clip.Source);
                 yield break;
         }
+        if (input.BaseObject is System.Collections.IEnumerable list and not string)
+        {
+            // An array given to -InputObject: each item as if it came down the pipeline.
+            foreach (var item in list)
+                foreach (var result in Spectrograms(PSObject.AsPSObject(item)))
+                    yield return result;
+            yield break;
+        }
         IEnumerable<string> files;
         if (input.BaseObject is FileSystemInfo info) files = PathResolution.Resolve(this, new[] { info.FullName }, literal: true, recurse: false, Missing);
         else if (input.BaseObject is string path) files = PathResolution.Resolve(this, new[] { path }, literal: false, recurse: false, Missing);
