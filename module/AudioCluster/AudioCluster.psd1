@@ -18,8 +18,13 @@
         'Measure-ClusterQuality'
         'Export-ClusterReport'
         'Export-Spectrogram'
+        'Invoke-ClusteringBenchmark'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'
+        'Export-AudioEmbedding'
+        'Import-AudioEmbedding'
+        'Export-AudioCluster'
+        'Undo-AudioClusterExport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
