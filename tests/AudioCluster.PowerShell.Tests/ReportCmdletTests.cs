@@ -126,6 +126,41 @@ public sealed class ReportCmdletTests : IClassFixture<ModuleHostFixture>, IDispo
         Assert.True(Regex.Matches(dom, "<(li|div|span|circle)\\b").Count < 500);
     }
 
+    /// <summary>The issue's check: the FSDD spoken digits (3,000 clips), where ../shared has them.</summary>
+    [SkippableFact]
+    public void FsddReportOpensInChromiumWithMapAndMatrix()
+    {
+        Skip.If(Chromium.Executable == null, Chromium.MissingReason);
+        var recordings = SharedData.PathTo("datasets/fsdd/recordings");
+        Skip.If(recordings == null, "../shared/datasets/fsdd/recordings is not present on this machine");
+        var report = temp.File("fsdd.html");
+        var r = host.Run(@"
+            $ProgressPreference = 'SilentlyContinue'
+            Get-ChildItem $dir -Filter *.wav | Get-AudioEmbedding -LabelPattern '^(?<label>\d)_' |
+                Invoke-AudioClustering -ClusterCount 10 -Seed 0 |
+                Export-ClusterReport -Path $path -Title 'FSDD spoken digits' | Out-Null", Vars(("dir", recordings), ("path", report)));
+        Assert.Null(r.Terminating);
+        Assert.Empty(r.Errors);
+        // 27 MB of audio: over the limit for embedding, so the players link to the files.
+        Assert.DoesNotContain("data:audio", File.ReadAllText(report));
+
+        var (dom, log, _) = Chromium.DumpDom(Chromium.Url(report));
+        Assert.Equal("0", Attribute(dom, "html", "data-js-errors"));
+        Assert.Empty(Chromium.ConsoleMessages(log));
+        Assert.Equal("3000", Attribute(dom, "canvas id=\"map\"", "data-points"));
+        Assert.Equal("10", Attribute(dom, "canvas id=\"confusion\"", "data-rows"));
+        Assert.Equal("10", Attribute(dom, "canvas id=\"confusion\"", "data-cols"));
+        Assert.Equal(10, Regex.Matches(dom, "<img class=\"thumb\" src=\"data:image/png;base64,").Count);
+
+        var png = Path.Combine(AppContext.BaseDirectory, "screenshots", "fsdd-report.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(png)!);
+        File.Delete(png);
+        Chromium.Screenshot(Chromium.Url(report), png);
+        Assert.True(File.Exists(png));
+        output.WriteLine("Screenshot: " + png);
+        Console.WriteLine("FSDD report screenshot: " + png);
+    }
+
     [Fact]
     public void ReportHonoursWhatIfForceAndEmbedAudioNever()
     {
