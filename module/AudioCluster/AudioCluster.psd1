@@ -17,6 +17,8 @@
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Measure-ClusterQuality'
+        'Export-ClusterReport'
+        'Export-Spectrogram'
         'Invoke-ClusteringBenchmark'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'

@@ -1437,6 +1437,286 @@ vectors, so the internal indices stay empty.
         Links       = @('about_AudioCluster', 'Invoke-AudioClustering')
     }
 
+    'Export-ClusterReport' = @{
+        Synopsis    = 'Writes a self-contained HTML report of a clustering: a map of the clips to hover and play, a card per cluster with players and its mean spectrogram, the quality scores and the confusion matrix.'
+        Description = @'
+Export-ClusterReport collects the clips of a clustering, normally the ClusterAssignment objects
+of Invoke-AudioClustering, and writes one HTML file that opens in any browser straight from disk:
+the styles, the script, the data, the images and (for small sets) the audio are all inside it,
+and it loads nothing from the network. The page has:
+
+- A map of the clips, coloured by cluster or, when the clips have labels, by label. Hovering a
+  point shows the file name, label, cluster and confidence; clicking it plays the clip. The
+  mouse wheel zooms, dragging pans, and clicking a legend entry picks out one group. The map is
+  drawn on a canvas, so it stays responsive with tens of thousands of clips.
+- A card per cluster, largest first: its size, its most common labels and tags, players for its
+  most confident clips (-ExamplesPerCluster) and the mean log-mel spectrogram of up to 16 of its
+  clips (decoded at 16 kHz, at most 10 seconds each, 64 mel bands from 60 to 7800 Hz).
+- The quality scores: those given with -Quality or, without it, NMI, ARI, AMI, accuracy,
+  purity, V-measure, homogeneity and completeness over the labelled clips and the silhouette
+  (on a sample of 2000 clips above that), Calinski-Harabasz and Davies-Bouldin indices from the
+  vectors, as Measure-ClusterQuality computes them.
+- With labels, the confusion matrix of labels (rows) against clusters (columns) as a heat map.
+  Each cluster matched to a label by the Hungarian algorithm is placed on that label's row of
+  the diagonal and outlined; unmatched clusters and the noise cluster (-1) follow.
+
+The map places the clips by their Vector: two-dimensional vectors are used as they are (for
+example the output of Compress-AudioEmbedding -Dimensions 2); longer ones are projected to two
+dimensions by -Map: Pca (default, quick), Tsne or Umap (slower, they keep neighbourhoods
+better). -Standardize and -L2Normalize prepare the vectors first, as for Invoke-AudioClustering.
+
+The players play the original files. With -EmbedAudio Auto (default) the audio is embedded in
+the page when the files add up to less than 20 MB, so the report can be mailed or moved
+alone; larger sets are linked by paths relative to the report's folder, so keep the report and
+the audio in the same places relative to each other. -EmbedAudio Always and Never choose
+explicitly. Formats that browsers cannot play (AIFF, WMA ...) are embedded as 16 kHz WAV.
+Inputs whose Source is not an existing file (vectors from elsewhere) appear on the map without a
+player or a spectrogram.
+
+Clip tags, such as the AudioSet classes an encoder predicts, are counted per cluster when the
+inputs carry them: a TopTag property (one tag) and a Tags property (a list of strings or of
+objects with a Name, Label or Tag property, best first; the first three are counted).
+
+The cmdlet collects its input and writes the report when the input ends. An input without a
+Cluster property, or without a numeric Vector of the same length as the first, is a
+non-terminating error and is left out. An existing file is overwritten only with -Force; the
+report is written to a temporary file that replaces the target only when complete, so a stopped
+or failed run leaves no half-written report. It writes the FileInfo of the report.
+'@
+        Parameters  = @{
+            InputObject        = @'
+The clips: ClusterAssignment objects from Invoke-AudioClustering (or another clustering cmdlet),
+or any objects with a Cluster property and a numeric Vector property. Source (or FullName, Path, Name),
+Label, Confidence, Distance, TopTag and Tags are read where present.
+'@
+            Path               = 'The HTML file to write. A relative path is relative to the current location. Without -Force, an existing file is an error raised before any work.'
+            Title              = 'The heading and window title of the page; "Audio clusters" by default.'
+            Map                = @'
+How vectors with more than two dimensions are placed on the map: Pca (default: the first two
+principal components, in a moment even for large sets), Tsne (t-SNE, perplexity 30 or less for
+small sets) or Umap (UMAP with 15 neighbours). Two-dimensional vectors are always used as they
+are.
+'@
+            Quality            = @'
+Scores to show, a ClusterQuality object from Measure-ClusterQuality (for example with other
+options such as -NmiAverage Geometric or -NoiseHandling Exclude). Without it, the report
+computes the label metrics where the clips have labels and the internal indices from the
+vectors.
+'@
+            EmbedAudio         = @'
+Whether the page carries the audio: Auto (default) embeds it when the files add up to less than
+20 MB and links to them otherwise; Always embeds whatever the size (the page grows by about 4/3
+of the audio); Never links to the files by paths relative to the report's folder.
+'@
+            ExamplesPerCluster = 'Players on each cluster card, the most confident clips first (or those nearest the cluster centre, for methods without a confidence); 3 by default, 0 to 50.'
+            Seed               = 'The seed of the t-SNE or UMAP map (0 by default): the same seed gives the same map.'
+            Standardize        = 'Scales each vector dimension to zero mean and unit variance before the map is computed.'
+            L2Normalize        = 'Scales each vector to unit length before the map is computed (after -Standardize when both are given).'
+            Force              = 'Overwrites an existing file.'
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Clustering.ClusterAssignment'; Description = 'Assignments from Invoke-AudioClustering.' }
+            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a Cluster property and a numeric Vector property.' }
+        )
+        Outputs     = @(
+            @{ Type = 'System.IO.FileInfo'; Description = 'The report file.' }
+        )
+        Notes       = @'
+The page needs no server: open it with a double click, or from a shell, for example with
+Invoke-Item ./report.html. It works in current Chrome, Edge, Firefox and Safari. Browsers may
+refuse to play linked files from another drive or a network share opened as a file; embed the
+audio (-EmbedAudio Always) for a report that must travel.
+
+Cluster numbers are arbitrary; the confusion matrix orders the clusters by their matched label
+so that a good clustering shows a strong diagonal.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Report on a clustering of labelled clips'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 10 | Out-Null
+$clusters = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' |
+    Invoke-AudioClustering -ClusterCount 4 -L2Normalize
+$clusters | Export-ClusterReport -Path ./report.html -Title 'Synthetic sounds'
+'@
+                Remarks = @'
+Writes report.html with the 40 clips on a PCA map, four cluster cards with players and mean
+spectrograms, the scores against the labels and the confusion matrix. The audio (1.2 MB) is
+embedded. Open it with Invoke-Item ./report.html.
+'@
+            }
+            @{
+                Title   = 'A t-SNE map, linked audio and scores from Measure-ClusterQuality'
+                Code    = @'
+$quality = $clusters | Measure-ClusterQuality -NmiAverage Geometric
+$clusters | Export-ClusterReport -Path ./report-tsne.html -Map Tsne -EmbedAudio Never -Quality $quality
+'@
+                Remarks = @'
+Places the clips by t-SNE, shows the scores as Measure-ClusterQuality computed them (NMI with the
+geometric average) and links the players to ./demo/*.wav instead of embedding them, which keeps
+the page small. Uses $clusters from Example 1.
+'@
+            }
+            @{
+                Title   = 'Replace a report, after checking what would happen'
+                Code    = @'
+$clusters | Export-ClusterReport -Path ./report.html -Force -WhatIf
+$clusters | Export-ClusterReport -Path ./report.html -Force -ExamplesPerCluster 5
+'@
+                Remarks = @'
+-WhatIf names the file and the number of clips and writes nothing; the second command
+overwrites the report of Example 1 with five players per cluster.
+'@
+            }
+            @{
+                Title   = 'Any objects with a cluster and a 2-D vector, with tags'
+                Code    = @'
+$random = [Random]::new(1)
+$points = foreach ($i in 1..5000) {
+    $group = $i % 5
+    [pscustomobject]@{
+        Source  = "point$i"
+        Cluster = $group
+        TopTag  = ('Speech', 'Music', 'Dog', 'Car', 'Rain')[$group]
+        Vector  = [float[]]@((3 * $group + 2 * $random.NextDouble()), ($group % 2 + 2 * $random.NextDouble()))
+    }
+}
+$points | Export-ClusterReport -Path ./points.html -Title '5000 points'
+'@
+                Remarks = @'
+The vectors are two-dimensional, so they are the map's positions as they are. The points have
+no audio and no labels: the report shows the map, the cards with their top tags and the
+label-free scores (silhouette, Calinski-Harabasz, Davies-Bouldin), without a confusion matrix.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Invoke-AudioClustering', 'Measure-ClusterQuality', 'Export-Spectrogram')
+    }
+
+    'Export-Spectrogram' = @{
+        Synopsis    = 'Draws spectrograms as PNG images with a colour map, a dB scale and axes in Hz and seconds: one image per clip, or many clips in one grid.'
+        Description = @'
+Export-Spectrogram draws spectrograms as PNG images: time runs to the right, frequency upwards,
+and the level in decibels below the clip's loudest point is mapped to colours (-ColorMap
+Viridis, Magma or Gray) over -DynamicRange decibels (80 by default); anything quieter gets the
+lowest colour. The axes are labelled in Hz and seconds and a colour bar shows the dB scale. The
+images are drawn and encoded by the module itself, with no graphics library.
+
+It takes audio files (paths, with wildcards, or FileInfo objects from Get-ChildItem), AudioClip
+objects from Import-Audio, or Spectrogram objects from Get-Spectrogram. Audio is mixed down to
+mono, resampled to -SampleRate (16 kHz by default) and turned into a log-mel spectrogram with
+128 mel bands from 0 Hz to half the sample rate (-FrequencyScale Mel, the default) or a linear
+power spectrogram (-FrequencyScale Linear); both use 64 ms windows and a 10 ms hop. On a mel
+image the frequency ticks sit at the true frequencies, so they crowd towards the top.
+Spectrogram objects are drawn as they are, with the frequency axis they were computed with: mel
+and log-mel spectrograms with their mel bands and range, power spectrograms linearly, MFCC with
+coefficient numbers and a plain min-to-max colour scale.
+
+Where the images go depends on -Path:
+- a name ending in .png: one image, for exactly one clip (more clips are an error, raised before
+  anything is written), or every clip in one grid with -Grid;
+- a folder (an existing folder, or a name without .png, created when missing): one image per
+  clip, named after the clip's file (tone_000.wav gives tone_000.png; a second clip with the
+  same name gets -2, -3 ...);
+- a name template with {Name}, {Label} or {Index} (the clip's file name without extension, its
+  label, and its number in the input from 000): one image per clip, for example
+  './images/{Label}/{Name}.png'. Quote it, since braces mean a script block to PowerShell.
+
+-Width and -Height give the size of each image, axes included (1000 x 460 by default), or of each
+cell of a grid (360 x 200 by default; -Columns cells per row, near square by default). A grid
+gives each clip its own title and ticks and has one colour bar.
+
+Existing files are overwritten only with -Force: for a single image or a grid that is an error
+raised before any work; in a folder or template each existing file is a non-terminating error
+and the other clips go on. Every image is written to a temporary file first and renamed, so an
+interrupted run leaves no broken image. A file that cannot be decoded is a non-terminating
+error naming it. The cmdlet writes the FileInfo of each image.
+'@
+        Parameters  = @{
+            Path           = 'Where to write: a .png file (one clip, or the grid with -Grid), a folder (one image per clip, named after it) or a name template with {Name}, {Label} or {Index}. Relative paths are relative to the current location.'
+            InputObject    = @'
+What to draw: Spectrogram objects from Get-Spectrogram, AudioClip objects from Import-Audio,
+paths of audio files or folders (wildcards allowed) or FileInfo objects from Get-ChildItem, on
+the pipeline.
+'@
+            Grid           = 'Draws every input into one image, -Columns cells to a row, instead of one image per clip. -Path must then be a .png file name.'
+            Columns        = 'Cells per row of a -Grid image; 0 (default) picks the smallest number of columns that makes the grid at least as high as it is wide in cells.'
+            ColorMap       = 'The colours of the levels: Viridis (default, dark blue to yellow), Magma (black through purple and orange to pale yellow) or Gray (black to white).'
+            DynamicRange   = 'How many decibels below each clip''s peak the colour scale spans, 10 to 200; 80 by default. Levels further down get the lowest colour. MFCC images ignore it.'
+            FrequencyScale = 'The frequency axis of spectrograms computed from audio: Mel (default: 128 log-mel bands, more detail at low frequencies, as people hear) or Linear (the STFT power, evenly spaced in Hz). Spectrogram inputs keep their own.'
+            SampleRate     = 'The rate audio is resampled to before its spectrogram is computed, 4000 to 384000 Hz; 16000 by default. The frequency axis reaches half of it.'
+            Width          = 'Width in pixels of each image, or of each grid cell, axes and colour bar included; 0 (default) means 1000, or 360 for a grid cell. At least 120.'
+            Height         = 'Height in pixels of each image, or of each grid cell, title and axes included; 0 (default) means 460, or 200 for a grid cell. At least 80.'
+            Force          = 'Overwrites existing image files.'
+        }
+        Defaults    = @{
+            Width  = '0 (1000, or 360 per grid cell)'
+            Height = '0 (460, or 200 per grid cell)'
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Features.Spectrogram'; Description = 'Spectrograms from Get-Spectrogram, drawn as they are.' }
+            @{ Type = 'AudioCluster.Audio.AudioClip'; Description = 'Clips from Import-Audio.' }
+            @{ Type = 'System.String'; Description = 'Paths of audio files or folders, with wildcards.' }
+            @{ Type = 'System.IO.FileInfo'; Description = 'Audio files from Get-ChildItem or Get-Item.' }
+        )
+        Outputs     = @(
+            @{ Type = 'System.IO.FileInfo'; Description = 'Each image written.' }
+        )
+        Notes       = @'
+The levels are relative to each clip's own peak, so images of a quiet and a loud clip look
+alike; compare absolute levels with Get-Spectrogram's numbers instead.
+
+A Spectrogram made by other code without its settings is drawn as if it had Get-Spectrogram's
+defaults (HTK mel bands from 60 to 7800 Hz).
+'@
+        Examples    = @(
+            @{
+                Title   = 'One image per file'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 10 | Out-Null
+Get-ChildItem ./demo -Filter *_000.wav | Export-Spectrogram -Path ./spectrograms
+'@
+                Remarks = @'
+Writes chirp_000.png, clicks_000.png, noise_000.png and tone_000.png into ./spectrograms (created
+as needed): 1000 x 460 pixels, log-mel with 128 bands up to 8 kHz, Viridis colours over 80 dB.
+'@
+            }
+            @{
+                Title   = 'Many clips in one grid'
+                Code    = @'
+Export-Spectrogram -InputObject (Get-ChildItem ./demo/*_00[0-2].wav) -Path ./grid.png -Grid -Columns 3 -ColorMap Magma
+'@
+                Remarks = @'
+Draws the first three clips of each class in one image, three to a row, each cell titled with
+its file name, with one colour bar.
+'@
+            }
+            @{
+                Title   = 'Name the images after the labels, on a linear frequency axis'
+                Code    = @'
+Import-Audio ./demo/chirp_00*.wav -LabelPattern '^(?<label>[a-z]+)_' |
+    Export-Spectrogram -Path './by-label/{Label}_{Index}.png' -FrequencyScale Linear -DynamicRange 60
+'@
+                Remarks = @'
+Writes chirp_000.png to chirp_009.png into ./by-label. The linear axis shows how far each chirp
+rises in Hz; the 60 dB range hides the faint background noise.
+'@
+            }
+            @{
+                Title   = 'Draw a spectrogram as Get-Spectrogram computed it'
+                Code    = @'
+Get-Spectrogram ./demo/tone_000.wav -MelBins 96 -MaxFrequency 8000 |
+    Export-Spectrogram -Path ./tone.png -Width 800 -Height 360 -ColorMap Gray
+'@
+                Remarks = @'
+The image keeps the 96 mel bands from 60 Hz to 8 kHz that Get-Spectrogram used, with ticks at
+their frequencies.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Get-Spectrogram', 'Export-ClusterReport')
+    }
+
     'New-SyntheticAudioSet' = @{
         Synopsis    = 'Writes a labelled set of synthetic WAV files of distinct sound classes, for trying the module without downloading data.'
         Description = @'
