@@ -13,6 +13,7 @@
         'Import-Audio'
         'Get-Spectrogram'
         'Get-AudioEmbedding'
+        'Invoke-ByolaTraining'
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Measure-ClusterQuality'
