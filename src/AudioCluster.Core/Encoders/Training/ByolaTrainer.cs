@@ -161,7 +161,6 @@ public sealed class ByolaTrainer : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     void Build(string? checkpointPath)
     {
-        torch.set_num_threads(Options.Threads ?? Environment.ProcessorCount);
         ByolaLearner net;
         lock (ByolaEncoder.SeedGate)
         {
@@ -239,6 +238,9 @@ public sealed class ByolaTrainer : IDisposable
         var net = Learner;
         var opt = Optimizer;
         int epoch = CompletedEpochs + 1;
+        // libtorch keeps a thread count per OS thread (OpenMP), set when a thread first runs an op: set it on the
+        // thread that trains, so that a run gives the same sums whichever pool thread it lands on.
+        torch.set_num_threads(Options.Threads ?? Environment.ProcessorCount);
         var rng = new SeededRandom(EpochSeed(epoch));
         torch.manual_seed(EpochSeed(epoch));                 // dropout
         if (DeviceName == "cuda") torch.cuda.manual_seed_all(EpochSeed(epoch));
