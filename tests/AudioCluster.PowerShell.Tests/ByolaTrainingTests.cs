@@ -149,8 +149,10 @@ public sealed class ByolaTrainingTests : IClassFixture<ModuleHostFixture>, IDisp
         var model = Model("tuned.pth");
         Run("$enc = [AudioCluster.Encoders.ByolaEncoder]::new([AudioCluster.Encoders.ByolaEncoderOptions]@{ Seed = 9; RandomDimensions = 48 }); try { $enc.Save($p) } finally { $enc.Dispose() }",
             ("p", initial));
-        var r = Run("Get-ChildItem $audio -Filter *.wav | Invoke-ByolaTraining -ModelPath $m -InitialModelPath $i -Epochs 1 -BatchSize 12", ("m", model), ("i", initial));
+        // The module ships CPU libtorch: -Device Cuda trains on the CPU, with a warning that says why.
+        var r = Run("Get-ChildItem $audio -Filter *.wav | Invoke-ByolaTraining -ModelPath $m -InitialModelPath $i -Epochs 1 -BatchSize 12 -Device Cuda", ("m", model), ("i", initial));
         Assert.Equal(2, Prop<int>(r.Output.Single(), "Steps"));
+        Assert.Contains(r.Warnings, w => w.Message.Contains("CUDA") && w.Message.Contains("CPU"));
         var before = Embed(initial);
         var after = Embed(model);
         Assert.Equal(48, after[0].Length);
