@@ -17,6 +17,7 @@
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Measure-ClusterQuality'
+        'Invoke-ClusteringBenchmark'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'
     )

@@ -210,7 +210,9 @@ The parameters are those of torchaudio.transforms.MelSpectrogram under PowerShel
 (-FftSize is n_fft, -WindowLength win_length, -HopLength hop_length, -MelBins n_mels,
 -MinFrequency f_min, -MaxFrequency f_max, -Power power, -MelScale mel_scale, -MelNorm norm; the
 torchaudio names are aliases where they differ), and the values are the same to float32
-precision. Frames are centred with reflect padding, so a clip of N samples gives
+precision: for power-of-two -FftSize the STFT runs in float32 as torch.stft does, so even nearly
+empty bands carry the same roundoff (log-mel within 4.2e-4 of torchaudio on the FSDD references).
+Frames are centred with reflect padding, so a clip of N samples gives
 1 + floor(N / HopLength) frames. -Kind Mfcc follows torchaudio.transforms.MFCC (dB with top_db 80,
 orthonormal DCT-II, -MfccCount coefficients).
 
@@ -782,22 +784,230 @@ memory they take, the device and each epoch. The last line reads what the demo c
         Links       = @('about_AudioCluster', 'Get-AudioEmbedding', 'Invoke-AudioClustering')
     }
 
-    'Invoke-AudioClustering' = @{
-        Synopsis    = 'Groups embeddings (or any objects with a numeric Vector property) into clusters with k-means.'
+    'Compress-AudioEmbedding' = @{
+        Synopsis    = 'Reduces embeddings (or any vectors) to fewer dimensions with PCA, t-SNE or UMAP, keeping Source, Label and the inputs'' other properties.'
         Description = @'
-Invoke-AudioClustering reads vectors from the pipeline, groups them into -ClusterCount clusters
-and writes one AudioCluster.Clustering.ClusterAssignment per input: which cluster it landed in
-(0 to ClusterCount - 1) and how far it is from that cluster's centre. It takes AudioEmbedding
-objects from Get-AudioEmbedding, or any object with a Vector property holding numbers (float[],
-double[] or a list of numbers, for example from Import-Csv); Source is taken from a Source,
-FullName, Path or Name property and Label from a Label property, so that Measure-ClusterQuality
-can score the result.
+Compress-AudioEmbedding reads vectors from the pipeline and writes one
+AudioCluster.Encoders.AudioEmbedding per input with a shorter Vector. It takes AudioEmbedding
+objects from Get-AudioEmbedding, or any object with a numeric Vector property (float[], double[]
+or a list of numbers). Source and Label are kept, and so are the other properties of objects that
+are not embeddings. The Encoder property records the step: the input's encoder id followed by,
+for example, ' | PCA(16)' or ' | t-SNE(2, perplexity=30)' ('vectors | PCA(16)' for other
+objects), so reduced vectors are not mixed up with others.
 
-The method is k-means (-Method KMeans, the default and only value), as scikit-learn's KMeans
-runs it with algorithm='lloyd': k-means++ starts, -Restarts independent runs (n_init, 10 by
-default) of which the one with the lowest inertia is kept, at most -MaxIterations Lloyd
-iterations (300), convergence when the centres move less than -Tolerance (1e-4) times the mean
-variance of the data, and empty clusters moved to the farthest points.
+-Method chooses the reduction:
+- Pca (default): principal component analysis, a linear projection onto the directions of largest variance. Fast, and the right step before clustering: it removes noise and redundant dimensions while keeping distances meaningful. -Dimensions keeps a fixed number of components (32 by default, at most the number of inputs or of input dimensions), -Variance the fewest that explain a share of the variance; -Whiten scales every component to unit variance. The projection can be saved with -SaveModel and applied to other embeddings with -ModelPath.
+- Tsne: t-distributed stochastic neighbour embedding, a non-linear map (2-d by default) that keeps neighbours together. Meant for looking at the data: the sizes of the groups and the distances between them on the map mean little. -Perplexity is the effective number of neighbours and must be less than the number of inputs.
+- Umap: uniform manifold approximation and projection, a non-linear map (2-d by default) that keeps neighbours together and more of the global layout than t-SNE. -Neighbors sets the size of the neighbourhood, -MinDistance how tightly points may pack, -Metric the input distance.
+
+-Standardize scales every input dimension to zero mean and unit variance first, and -L2Normalize
+scales every vector to unit length (after -Standardize when both are given). PCA centres the data
+itself but does not scale it, so without -Standardize the dimensions with the largest values
+dominate.
+
+The cmdlet collects all its input and reduces it when the input ends; the outputs follow the
+input order. The result is deterministic: the same input with the same parameters and -Seed
+gives the same vectors on every machine. An input without a usable vector, of another length
+than the first, or with NaN or infinite values is a non-terminating error and is left out.
+Parameters that do not fit together (-Variance, -Whiten or -SaveModel with t-SNE or UMAP,
+-Dimensions with -Variance, -Standardize with -SaveModel or -ModelPath, an existing -SaveModel
+file without -Force) are terminating errors raised before any input is read. Settings the data
+cannot satisfy (a -Perplexity not below the number of inputs, more -Dimensions than inputs or
+input dimensions, a model for vectors of another length) stop the cmdlet with an
+InvalidReduction error when the input ends. Progress shows while t-SNE and UMAP run, -Verbose
+reports the explained variance of PCA and the final KL divergence of t-SNE, and Ctrl+C stops
+the work.
+'@
+        Parameters  = @{
+            InputObject   = @'
+The objects to reduce, normally AudioEmbedding objects on the pipeline. Any object with a numeric
+Vector property works; all vectors must have the same length.
+'@
+            Method        = 'The reduction: Pca (default), Tsne or Umap. It can be given by position. A method ignores the parameters of the others.'
+            Dimensions    = @'
+The length of the output vectors. PCA: 32 by default, lowered to the number of inputs or input
+dimensions when either is smaller; at most that many. t-SNE and UMAP: 2 by default; t-SNE with
+-TsneMethod BarnesHut embeds in 2 dimensions only, and UMAP needs fewer dimensions than inputs.
+Cannot be combined with -Variance.
+'@
+            Variance      = @'
+PCA: keep the fewest components whose explained variance adds up to at least this share of the
+total, between 0 and 1 (scikit-learn n_components as a fraction), for example 0.95. Needs the
+Full solver (Auto picks it). Cannot be combined with -Dimensions.
+'@
+            Whiten        = 'PCA: divide every component by its standard deviation, so that every output dimension has unit variance (scikit-learn whiten=True).'
+            Solver        = @'
+PCA: Auto (default, as scikit-learn's svd_solver='auto': the exact solver when the larger side of
+the data is at most 500 or most components are kept, the randomized one otherwise), Full (exact)
+or Randomized (Halko's randomized SVD, seeded by -Seed; much faster for a few components of large
+data).
+'@
+            Perplexity    = @'
+t-SNE: the effective number of neighbours each point attends to, 30 by default as scikit-learn;
+it must be less than the number of inputs. Values from 5 to 50 are usual; small sets need small
+values.
+'@
+            TsneMethod    = @'
+t-SNE: BarnesHut (default), which approximates the repulsion with a quadtree in O(n log n) per
+iteration and embeds in 2 dimensions, or Exact, which uses every pair in O(n^2) time and memory
+and works for any -Dimensions; for small inputs.
+'@
+            MaxIterations = 't-SNE: gradient-descent iterations in all, the 250 early-exaggeration ones included (scikit-learn n_iter), at least 250; 1000 by default. It stops sooner when the error no longer improves.'
+            Neighbors     = 'UMAP: the size of the local neighbourhood, the point itself included (umap-learn n_neighbors), 2 to the number of inputs; 15 by default. Larger values keep more of the global structure.'
+            MinDistance   = 'UMAP: how close points may be packed in the output (umap-learn min_dist), 0 to 1; 0.1 by default. Smaller values give tighter clumps, which suits clustering afterwards.'
+            Metric        = 'UMAP: the distance between input vectors, Euclidean (default) or Cosine. PCA and t-SNE always use Euclidean distances; add -L2Normalize to make them follow the direction of the vectors.'
+            Seed          = 'Seed of the random generator (the randomized PCA solver, which also starts t-SNE, and the sampling of UMAP); 0 by default. The same seed gives the same vectors.'
+            SaveModel     = @'
+PCA: also writes the fitted projection (means, components, explained variance) to this JSON file,
+to apply it to other embeddings with -ModelPath. An existing file is an error unless -Force is
+given; -WhatIf reduces but does not write the file. Cannot be combined with -Standardize, whose
+scaling the file would not keep.
+'@
+            Force         = 'With -SaveModel, overwrites the file when it exists.'
+            ModelPath     = @'
+A PCA projection written earlier with -SaveModel. The input is projected with it and nothing is
+fitted: new embeddings land in the same coordinates as the ones the projection was fitted on.
+The vectors must have the length the model was fitted on. Give -L2Normalize again if the model was
+fitted with it; -Standardize cannot be used.
+'@
+            Standardize   = @'
+Scales every input dimension to zero mean and unit (population) variance before the reduction,
+as scikit-learn's StandardScaler; constant dimensions become 0. Not with -SaveModel or
+-ModelPath.
+'@
+            L2Normalize   = 'Scales every input vector to unit Euclidean length before the reduction (after -Standardize when both are given); all-zero vectors stay zero.'
+        }
+        Defaults    = @{
+            Dimensions = '32 (PCA, at most the number of inputs or dimensions), 2 (Tsne, Umap)'
+            Variance   = 'None'
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'Embeddings from Get-AudioEmbedding (or from an earlier Compress-AudioEmbedding).' }
+            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a Vector property holding numbers, and optionally Source (or FullName, Path, Name) and Label properties.' }
+        )
+        Outputs     = @(
+            @{
+                Type        = 'AudioCluster.Encoders.AudioEmbedding'
+                Description = @'
+One embedding per valid input, in input order. Properties: Source, Name, Label, Encoder (the
+input's encoder id with the reduction appended, for example
+'MelStats/v1 sr=16000 n_fft=1024 hop=160 mels=64 mfcc=20 | PCA(16)'), Vector (float[]) and
+Dimensions. Inputs that were not AudioEmbedding objects keep their other properties.
+'@
+            }
+        )
+        Notes       = @'
+The methods follow the Python implementations, and the module's tests compare them with
+references computed by those libraries:
+- Pca: sklearn.decomposition.PCA of scikit-learn 1.2 (centring, explained variance over n - 1, component signs fixed as svd_flip does, svd_solver auto/full/randomized, whiten).
+- Tsne: sklearn.manifold.TSNE of scikit-learn 1.2 (Euclidean metric, init='pca', learning_rate='auto', early exaggeration 12 for 250 iterations, Barnes-Hut angle 0.5).
+- Umap: umap-learn 0.5 (spectral initialisation, spread 1, 500 epochs up to 10,000 inputs and 200 above), with an exact nearest-neighbour search in O(n^2) time.
+
+The random generator is the module's own, so a -Seed does not give the same numbers as the same
+random_state in Python; the quality of the result is the same.
+
+t-SNE and UMAP maps are for looking at the data and for clustering methods that need few
+dimensions. Distances on a t-SNE map are not meaningful beyond the nearest neighbours, and
+neither map can place new points without refitting: only PCA can be saved and applied with
+-ModelPath.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Reduce to 16 dimensions with PCA, then cluster'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 10 | Out-Null
+$embeddings = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_'
+$embeddings | Compress-AudioEmbedding -Dimensions 16 -Verbose |
+    Invoke-AudioClustering -ClusterCount 4 -L2Normalize |
+    Measure-ClusterQuality
+'@
+                Remarks = @'
+Projects the 208-dimensional MelStats vectors onto their 16 principal components (-Verbose
+reports the share of the variance they keep) and clusters the shorter vectors. The next examples
+reuse $embeddings.
+'@
+            }
+            @{
+                Title   = 'A 2-d t-SNE map to plot'
+                Code    = @'
+$embeddings | Compress-AudioEmbedding -Method Tsne -Perplexity 10 -Seed 1 |
+    Select-Object Name, Label, @{ Name = 'X'; Expression = { $_.Vector[0] } }, @{ Name = 'Y'; Expression = { $_.Vector[1] } } |
+    Export-Csv -Path ./tsne.csv -NoTypeInformation
+Import-Csv ./tsne.csv | Select-Object -First 5
+'@
+                Remarks = @'
+Maps every clip to two coordinates and saves them with the name and label, ready for any plotting
+tool. The perplexity must be below the number of clips (40 here), so the default of 30 is high
+for so small a set.
+'@
+            }
+            @{
+                Title   = 'Save a PCA projection and apply it to new embeddings'
+                Code    = @'
+$embeddings | Compress-AudioEmbedding -Dimensions 8 -SaveModel ./pca.json -Force | Out-Null
+New-SyntheticAudioSet -Path ./more -ClassCount 4 -PerClass 5 -Seed 1 | Out-Null
+Get-AudioEmbedding -Path ./more -LabelPattern '^(?<label>[a-z]+)_' |
+    Compress-AudioEmbedding -ModelPath ./pca.json |
+    Select-Object -First 3 Name, Label, Dimensions, Encoder
+'@
+                Remarks = @'
+Fits the projection on the first set and saves it; the new clips are then projected onto the same
+8 components, so their vectors can be compared with (or clustered with) the first ones. The
+Encoder ends with '| PCA(8, saved)'. -Force overwrites pca.json when the example is run again.
+'@
+            }
+            @{
+                Title   = 'UMAP on cosine distances, with properties carried along'
+                Code    = @'
+$rows = $embeddings | ForEach-Object { [pscustomobject]@{ Name = $_.Name; Label = $_.Label; Take = 1; Vector = $_.Vector } }
+$rows | Compress-AudioEmbedding -Method Umap -Neighbors 10 -Metric Cosine |
+    Invoke-AudioClustering -ClusterCount 4 |
+    Where-Object Name -like '*_000.wav' |
+    Format-Table Name, Label, Take, Cluster
+'@
+                Remarks = @'
+Any object with a Vector works, and its other properties (here Take) are carried through the
+reduction and the clustering. UMAP measures cosine distances between the input vectors and lays
+the clips out in 2 dimensions, where k-means separates the 4 classes; the table shows the first
+clip of each class.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Get-AudioEmbedding', 'Invoke-AudioClustering')
+    }
+
+    'Invoke-AudioClustering' = @{
+        Synopsis    = 'Groups embeddings (or any objects with a numeric Vector property) into clusters with k-means, mini-batch k-means, agglomerative, DBSCAN, HDBSCAN, mean shift, Gaussian mixtures or spectral clustering.'
+        Description = @'
+Invoke-AudioClustering reads vectors from the pipeline, groups them and writes one
+AudioCluster.Clustering.ClusterAssignment per input: the cluster it landed in (0, 1, 2 ..., or -1
+for noise), how far it is from that cluster's centre and, where the method has one, how confident
+the assignment is. It takes AudioEmbedding objects from Get-AudioEmbedding or
+Compress-AudioEmbedding, or any object with a Vector property holding numbers (float[], double[]
+or a list of numbers); Source is taken from a Source, FullName, Path or Name property and Label
+from a Label property, so that Measure-ClusterQuality can score the result. The other properties
+of such an object (a speaker, a date, a row number from a CSV file) are copied to its output.
+
+-Method chooses the algorithm. Each follows the scikit-learn class of the same name (see NOTES):
+- KMeans (default): Lloyd's k-means with k-means++ starts; -ClusterCount clusters, -Restarts starts (10) of which the lowest inertia is kept.
+- MiniBatchKMeans: k-means on random batches of 1024 points, for large inputs; -Restarts (3) and -MaxIterations passes over the data (100).
+- Agglomerative: bottom-up merging with -Linkage Ward (default), Average, Complete or Single, on -Metric Euclidean or Cosine distances; cut at -ClusterCount clusters, or where merges get farther apart than -DistanceThreshold.
+- Dbscan: dense regions of at least -MinSamples points within -Eps of each other; the count is found, and points in no dense region are noise (-1). -Eps is read off the data when omitted.
+- Hdbscan: DBSCAN over every density level, keeping the most stable clusters of at least -MinClusterSize points; no radius to choose. Noise is -1.
+- MeanShift: climbs to the modes of the density with a flat kernel of radius -Bandwidth (estimated from -Quantile when omitted); the count is found, every point is assigned.
+- GaussianMixture: a mixture of -ClusterCount Gaussians fitted by EM, with -CovarianceType Full or Diagonal; Confidence is the posterior probability of the chosen component.
+- Spectral: k-means on the eigenvectors of a -Neighbors nearest-neighbour graph, which finds clusters of any shape that hang together; -ClusterCount clusters.
+
+KMeans, MiniBatchKMeans, GaussianMixture and Spectral need -ClusterCount; Agglomerative needs
+-ClusterCount or -DistanceThreshold; Dbscan, Hdbscan and MeanShift find the number themselves and
+refuse -ClusterCount. -ClusterCount Auto tries every count in -ClusterCountRange (2 to 20 by
+default, at most the number of inputs less one) and keeps the best by a criterion that suits the
+method: the mean silhouette for KMeans, MiniBatchKMeans and Agglomerative (higher is better,
+scored on 5000 sampled points above 5000 inputs), the BIC for GaussianMixture (lower is better)
+and the eigengap of the graph Laplacian for Spectral (the largest gap). The curve of scores is
+written to the information stream, one AudioCluster.PowerShell.Cmdlets.ClusterCountPoint
+(ClusterCount, Criterion, Score, Chosen) per count tagged ClusterCountCurve, so
+-InformationVariable curve keeps it; -Verbose prints it.
 
 Embedding dimensions often have very different scales. -Standardize scales every dimension to
 zero mean and unit variance first (as scikit-learn's StandardScaler); -L2Normalize scales every
@@ -805,65 +1015,191 @@ vector to unit length, so that clustering follows the direction of the vectors (
 similarity). With both, standardisation comes first. The Vector of each output is the input
 vector unchanged; Distance is measured in the scaled space.
 
+-SaveModel also writes the fitted clusters to a file: the preprocessing (-Standardize statistics,
+-L2Normalize) and one centre per cluster, or for GaussianMixture the whole mixture (weights, means
+and covariances). Later, -ModelPath assigns new vectors (next week's recordings) to the clusters
+of that model, fitting nothing, so their cluster numbers mean the same as before. K-means and
+mini-batch k-means assign new points to the nearest centre, exactly as they assign their own;
+GaussianMixture to the component of highest posterior probability, with that probability as
+Confidence; for Agglomerative, MeanShift and Spectral the centres are the means of the clusters'
+members, so new points go to the nearest mean. Dbscan and Hdbscan models cannot be saved, as
+centres cannot say where their noise begins.
+
 The result is deterministic: the same vectors in the same order with the same parameters and
 -Seed give the same clusters on every machine and with any number of cores. Change -Seed to try
-other starting points.
+other starting points (KMeans, MiniBatchKMeans, GaussianMixture, Spectral; the other methods use
+no randomness).
 
 The cmdlet collects all its input and clusters it when the input ends, so nothing is written
 until then; the outputs follow the input order. An input without a usable vector, with a vector
 of another length than the first input's, or with NaN or infinite values is a non-terminating
-error (InvalidVector, DimensionMismatch, NonFiniteVector) and is left out. No valid input at all,
-or a -ClusterCount larger than the number of inputs, is a terminating error. Progress shows
-while k-means runs, and -Verbose reports the inertia, the iterations and the time taken. Ctrl+C
-stops k-means and writes nothing.
+error (InvalidVector, DimensionMismatch, NonFiniteVector) and is left out. Parameters that do not
+fit together (-ClusterCount with Dbscan, Auto with MeanShift, Ward linkage with -Metric Cosine,
+-ClusterCount with -DistanceThreshold, no -ClusterCount for KMeans, an existing -SaveModel file
+without -Force, -SaveModel for Dbscan) are terminating errors (InvalidParameter.<name>) raised
+before any input is read. No valid input, a -ClusterCount larger than the number of inputs, or a
+model whose dimensions differ from the input's (ModelMismatch) stop the cmdlet when the input
+ends. Progress shows while the method runs, -Verbose reports what it found (inertia, BIC, the
+estimated eps or bandwidth, the noise count) and the time taken, and Ctrl+C stops the work and
+writes nothing.
 '@
         Parameters  = @{
-            InputObject   = @'
+            InputObject       = @'
 The objects to cluster, normally AudioEmbedding objects on the pipeline. Any object with a numeric
-Vector property works; all vectors must have the same length.
+Vector property works; all vectors must have the same length. Properties of other objects that a
+ClusterAssignment does not have are copied to the output.
 '@
-            Method        = 'The clustering method. KMeans (the default and, for now, the only value): Lloyd''s k-means with k-means++ starts, as scikit-learn.'
-            ClusterCount  = @'
-The number of clusters (k), at least 1 and at most the number of inputs. Required; it can be
-given by position (Invoke-AudioClustering 4) or with its alias -K.
+            Method            = @'
+The clustering method: KMeans (default), MiniBatchKMeans, Agglomerative, Dbscan, Hdbscan,
+MeanShift, GaussianMixture or Spectral. See DESCRIPTION for what each does and which parameters
+it reads; a method ignores the parameters of the others.
 '@
-            Restarts      = 'Independent k-means++ starts (scikit-learn n_init); the run with the lowest inertia is kept. 10 by default.'
-            MaxIterations = 'Most Lloyd iterations per start (scikit-learn max_iter); 300 by default.'
-            Tolerance     = @'
-Convergence tolerance, relative to the data as in scikit-learn (tol): a run stops when the squared
-movement of the centres falls below Tolerance times the mean variance of the dimensions.
-1e-4 by default; 0 runs until the assignment no longer changes.
+            ClusterCount      = @'
+The number of clusters (k), at least 1 and at most the number of inputs, or Auto to choose it from
+-ClusterCountRange. Required for KMeans, MiniBatchKMeans, GaussianMixture and Spectral, and for
+Agglomerative unless -DistanceThreshold is given; refused by Dbscan, Hdbscan and MeanShift, which
+find the count themselves. It can be given by position (Invoke-AudioClustering 4) or with its
+alias -K.
 '@
-            Seed          = @'
-Seed of the random generator that picks the k-means++ starts; 0 by default. The same seed gives
-the same result; the Method property of the output records it.
+            ClusterCountRange = @'
+With -ClusterCount Auto: the smallest and the largest count to try, for example 2, 12. The
+smallest must be at least 2; the largest is lowered to the number of inputs less one. 2, 20 by
+default.
 '@
-            Standardize   = 'Scales every dimension to zero mean and unit (population) variance before clustering, as scikit-learn''s StandardScaler; dimensions that are constant become 0.'
-            L2Normalize   = 'Scales every vector to unit Euclidean length before clustering (after -Standardize when both are given); all-zero vectors stay zero.'
+            Seed              = @'
+Seed of the random generator (k-means++ starts, mini-batches, the k-means inside GaussianMixture
+and Spectral); 0 by default. The same seed gives the same result; the Method property of the
+output records it. Agglomerative, Dbscan, Hdbscan and MeanShift use no randomness.
+'@
+            Restarts          = @'
+Independent starts, of which the best is kept (scikit-learn n_init): 10 for KMeans (lowest
+inertia), 3 for MiniBatchKMeans, 1 for GaussianMixture (highest likelihood bound) and 10 for the
+k-means step of Spectral.
+'@
+            MaxIterations     = @'
+Most iterations per start (scikit-learn max_iter): 300 Lloyd iterations for KMeans, 100 passes
+over the data for MiniBatchKMeans, 300 for MeanShift and 100 EM iterations for GaussianMixture.
+'@
+            Tolerance         = @'
+Convergence tolerance (scikit-learn tol), 0 to 1. KMeans: a run stops when the squared movement of
+the centres falls below Tolerance times the mean variance of the dimensions (1e-4 by default; 0
+runs until the assignment no longer changes). GaussianMixture: EM stops when the mean
+log-likelihood bound changes by less than Tolerance (1e-3 by default). The other methods ignore
+it.
+'@
+            Linkage           = @'
+Agglomerative: how the distance between two clusters is measured when merging. Ward (default)
+merges the pair that least increases the within-cluster variance (Euclidean only); Average uses
+the mean distance over all pairs of members, Complete the largest and Single the smallest.
+'@
+            DistanceThreshold = @'
+Agglomerative: instead of a count, stop merging where the linkage distance between the closest
+clusters reaches this value (scikit-learn distance_threshold); the number of clusters follows.
+Cannot be combined with -ClusterCount.
+'@
+            Metric            = @'
+The distance for Agglomerative, Dbscan and Hdbscan: Euclidean (default) or Cosine (1 - cosine
+similarity). Ward linkage needs Euclidean. The other methods always work with Euclidean
+distances; add -L2Normalize to make them follow the direction of the vectors.
+'@
+            Eps               = @'
+Dbscan: the neighbourhood radius (scikit-learn eps), in the units of the scaled vectors. When
+omitted it is read off the data: the distance of every point to its -MinSamples-th nearest
+neighbour, sorted, and taken at the knee of that curve. -Verbose shows the value used.
+'@
+            MinSamples        = @'
+Dbscan and Hdbscan: the neighbours, the point itself included, that a point needs to be a core
+point of a dense region (scikit-learn min_samples). 5 for Dbscan; for Hdbscan it defaults to
+-MinClusterSize. Smaller values find more, smaller clusters and less noise.
+'@
+            MinClusterSize    = 'Hdbscan: the smallest group that counts as a cluster (scikit-learn min_cluster_size), at least 2; 5 by default. Smaller groups become noise.'
+            Bandwidth         = @'
+MeanShift: the radius of the flat kernel, in the units of the scaled vectors. When omitted it is
+estimated as scikit-learn's estimate_bandwidth does, from -Quantile. Larger values give fewer
+clusters.
+'@
+            Quantile          = @'
+MeanShift without -Bandwidth: the bandwidth is the mean distance of the points to their
+(n x Quantile)-th nearest neighbour; 0.3 by default, as scikit-learn. Smaller values give more
+clusters.
+'@
+            CovarianceType    = 'GaussianMixture: the shape of each component. Full (default) gives each component its own covariance matrix; Diagonal only a variance per dimension, which needs far fewer points and much less memory in many dimensions.'
+            Neighbors         = 'Spectral: the neighbours of each point, itself included, in the affinity graph (scikit-learn n_neighbors); 10 by default. Also used by the eigengap of -ClusterCount Auto.'
+            SaveModel         = @'
+Also writes the fitted clusters to this JSON file (the -Standardize statistics, whether
+-L2Normalize was given, and one centre per cluster, or the components of a GaussianMixture), to
+assign new vectors with -ModelPath. Works for KMeans, MiniBatchKMeans, Agglomerative, MeanShift,
+GaussianMixture and Spectral; refused for Dbscan and Hdbscan. An existing file is an error unless
+-Force is given. -WhatIf clusters but does not write the file.
+'@
+            Force             = 'With -SaveModel, overwrites the file when it exists.'
+            ModelPath         = @'
+A model written earlier with -SaveModel. The input is assigned to the nearest centre of that
+model (for a Gaussian mixture, to the most probable component, with Confidence), after the
+model's own preprocessing, and nothing is fitted; so -Standardize and -L2Normalize cannot be
+given. The vectors must have the model's length. The Method property of the output is the
+model's, followed by (saved).
+'@
+            Standardize       = @'
+Scales every dimension to zero mean and unit (population) variance before clustering, as
+scikit-learn's StandardScaler; dimensions that are constant become 0. Not with -ModelPath (the
+model keeps the scaling it was fitted with).
+'@
+            L2Normalize       = @'
+Scales every vector to unit Euclidean length before clustering (after -Standardize when both are
+given); all-zero vectors stay zero. Not with -ModelPath (the model records whether it was used).
+'@
         }
         Defaults    = @{
-            Tolerance = '0.0001'
+            ClusterCount  = 'None'
+            Restarts      = '10 (KMeans, Spectral), 3 (MiniBatchKMeans), 1 (GaussianMixture)'
+            MaxIterations = '300 (KMeans, MeanShift), 100 (MiniBatchKMeans, GaussianMixture)'
+            Tolerance     = '0.0001 (KMeans), 0.001 (GaussianMixture)'
+            DistanceThreshold = 'None'
+            Eps           = 'None (estimated from the k-distance curve)'
+            MinSamples    = '5 (Dbscan), -MinClusterSize (Hdbscan)'
+            Bandwidth     = 'None (estimated from -Quantile)'
         }
         Inputs      = @(
-            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'Embeddings from Get-AudioEmbedding.' }
+            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'Embeddings from Get-AudioEmbedding or Compress-AudioEmbedding.' }
             @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a Vector property holding numbers, and optionally Source (or FullName, Path, Name) and Label properties.' }
         )
         Outputs     = @(
             @{
                 Type        = 'AudioCluster.Clustering.ClusterAssignment'
                 Description = @'
-One assignment per valid input, in input order. Properties: Source, Name, Label, Cluster (0-based),
-Distance (Euclidean distance to the cluster centre, in the space after -Standardize and
--L2Normalize), Confidence (empty for k-means), Method (for example 'KMeans(k=4,seed=0)') and
-Vector (the input vector).
+One assignment per valid input, in input order. Properties: Source, Name, Label, Cluster (0-based;
+-1 for the noise of Dbscan and Hdbscan), Distance (Euclidean distance to the cluster centre, or to
+the mean of its members for methods without centres, in the space after -Standardize and
+-L2Normalize; NaN for noise), Confidence (the posterior probability for GaussianMixture, also
+from a saved mixture, the membership strength for Hdbscan, empty otherwise), Method (for example
+'KMeans(k=4, seed=0)' or 'DBSCAN(eps=0.203156, min_samples=4, Euclidean)') and Vector (the input
+vector). Inputs that were not AudioEmbedding objects keep their other properties.
 '@
             }
         )
         Notes       = @'
-Given the same starting centres, the clusters, centres and inertia equal scikit-learn 1.2's
-KMeans(algorithm='lloyd'); the module's tests check this against references from scikit-learn.
+The methods follow scikit-learn 1.2 (HDBSCAN: 1.3), and the module's tests compare them with
+references computed by scikit-learn:
+- KMeans: sklearn.cluster.KMeans(algorithm='lloyd', init='k-means++'); given the same starting centres, the clusters, centres and inertia are equal.
+- MiniBatchKMeans: sklearn.cluster.MiniBatchKMeans (batch_size 1024, max_no_improvement 10).
+- Agglomerative: sklearn.cluster.AgglomerativeClustering without connectivity (scipy's linkage): the same merge heights and partition. O(n^2) memory for Ward, Average and Complete.
+- Dbscan: sklearn.cluster.DBSCAN, with the same numbering of clusters; scikit-learn's fixed default eps=0.5 is not copied, as it means nothing for unscaled embeddings.
+- Hdbscan: sklearn.cluster.HDBSCAN (excess-of-mass selection).
+- MeanShift: sklearn.cluster.MeanShift (flat kernel, cluster_all=True) and estimate_bandwidth.
+- GaussianMixture: sklearn.mixture.GaussianMixture(init_params='kmeans', reg_covar=1e-6).
+- Spectral: sklearn.cluster.SpectralClustering(affinity='nearest_neighbors', assign_labels='kmeans').
+
 The random generator is the module's own (xoshiro256**), so a -Seed does not pick the same starts
 as the same random_state in scikit-learn; the quality of the result is the same.
+
+Noise: Dbscan and Hdbscan label points that belong to no dense region -1. They stay in the
+output with Distance NaN. Measure-ClusterQuality counts them in NoisePoints, not in Clusters;
+-NoiseHandling Exclude leaves them out of its label metrics.
+
+Choosing the count: the silhouette often prefers a few broad groups over many fine ones; the
+eigengap (Spectral) and the BIC (GaussianMixture) weigh this differently. Look at the whole curve
+(-InformationVariable) rather than only at the chosen point.
 
 Cluster numbers are arbitrary: two runs that find the same groups may number them differently.
 Measure-ClusterQuality compares partitions, not numbers.
@@ -873,86 +1209,115 @@ Measure-ClusterQuality compares partitions, not numbers.
                 Title   = 'Cluster a folder of sounds and score the result'
                 Code    = @'
 New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 10 | Out-Null
-Get-ChildItem ./demo -Filter *.wav |
+$embeddings = Get-ChildItem ./demo -Filter *.wav |
     Import-Audio -LabelPattern '^(?<label>[a-z]+)_' |
-    Get-AudioEmbedding |
-    Invoke-AudioClustering -ClusterCount 4 -L2Normalize -Seed 0 |
-    Measure-ClusterQuality
+    Get-AudioEmbedding
+$embeddings | Invoke-AudioClustering -ClusterCount 4 -L2Normalize -Seed 0 | Measure-ClusterQuality
 '@
                 Remarks = @'
-The whole workflow: decode 40 labelled clips, embed them, group them into 4 clusters and
-compare the clusters with the labels (NMI, ARI, accuracy ...). The labels play no part in the
-clustering.
+The whole workflow with k-means: decode 40 labelled clips, embed them, group them into 4 clusters
+and compare the clusters with the labels (NMI, ARI, accuracy ...). The labels play no part in
+the clustering. The next examples reuse $embeddings.
 '@
             }
             @{
-                Title   = 'List the files of each cluster'
+                Title   = 'Agglomerative clustering on cosine distances'
                 Code    = @'
-$clusters = Get-AudioEmbedding -Path ./demo | Invoke-AudioClustering 4 -Standardize -Seed 1
-$clusters | Group-Object Cluster |
+$embeddings |
+    Invoke-AudioClustering -Method Agglomerative -Linkage Average -Metric Cosine -ClusterCount 4 |
+    Group-Object Cluster |
     Select-Object @{ Name = 'Cluster'; Expression = { $_.Name } }, Count,
-        @{ Name = 'Files'; Expression = { ($_.Group.Name | Select-Object -First 4) -join ', ' } }
+        @{ Name = 'Labels'; Expression = { ($_.Group.Label | Sort-Object -Unique) -join ', ' } }
 '@
                 Remarks = @'
-Without labels, grouping the assignments by Cluster shows what ended up together. The cluster
-count is given by position.
+Merges the clips bottom-up by the mean cosine distance between clusters (Ward linkage would need
+Euclidean distances) and shows, for each of the 4 clusters, how many clips it holds and which
+labels they carry.
 '@
             }
             @{
-                Title   = 'Try several cluster counts'
+                Title   = 'Let DBSCAN find the clusters and the noise'
                 Code    = @'
-$embeddings = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_'
-2..6 | ForEach-Object {
-    $quality = $embeddings | Invoke-AudioClustering -K $_ -L2Normalize | Measure-ClusterQuality
-    [pscustomobject]@{ K = $_; NMI = $quality.NMI; ARI = $quality.ARI; Accuracy = $quality.Accuracy }
-}
+$dense = $embeddings | Invoke-AudioClustering -Method Dbscan -MinSamples 4 -L2Normalize -Verbose
+$dense | Where-Object Cluster -eq -1 | Format-Table Name, Label, Cluster
+$dense | Measure-ClusterQuality -NoiseHandling Exclude
 '@
                 Remarks = @'
-Embeds once and clusters the same vectors with k from 2 to 6. With 4 sound classes, k = 4 scores
-best.
+No cluster count is given: DBSCAN finds the dense groups, and -Verbose shows the eps it read off
+the k-distance curve and how many points it left as noise. Noise points have Cluster -1; with
+-NoiseHandling Exclude, Measure-ClusterQuality scores only the clustered points (N drops by the
+number of noise points).
 '@
             }
             @{
-                Title   = 'Cluster any objects with a Vector property'
+                Title   = 'Choose the number of clusters and look at the curve'
                 Code    = @'
-$points = @(
-    [pscustomobject]@{ Name = 'a1'; Label = 'low';  Vector = 0.0, 0.1 }
-    [pscustomobject]@{ Name = 'a2'; Label = 'low';  Vector = 0.2, 0.0 }
-    [pscustomobject]@{ Name = 'b1'; Label = 'high'; Vector = 5.0, 5.1 }
-    [pscustomobject]@{ Name = 'b2'; Label = 'high'; Vector = 5.2, 4.9 }
-)
-$points | Invoke-AudioClustering -ClusterCount 2 -Verbose | Format-Table Name, Label, Cluster, Distance
+$clusters = $embeddings |
+    Invoke-AudioClustering -Method Spectral -ClusterCount Auto -ClusterCountRange 2, 8 -L2Normalize -InformationVariable curve
+$curve.MessageData
+"Chose $(($clusters.Cluster | Sort-Object -Unique).Count) clusters"
 '@
                 Remarks = @'
-Vectors need not come from Get-AudioEmbedding: any object with a numeric Vector property can be
-clustered (here two obvious groups of 2-dimensional points; Name stands in for Source). The
-embeddings saved to CSV in Example 3 of Get-AudioEmbedding can be read back the same way, with
-[float[]]($_.Vector -split ' '). -Verbose reports the inertia and the iterations.
+Tries 2 to 8 clusters and keeps the count with the largest eigengap (4 here). The scores arrive
+on the information stream as ClusterCountPoint objects tagged ClusterCountCurve;
+-InformationVariable collects them, and their MessageData is the curve (a table of ClusterCount,
+Criterion, Score and Chosen). With -Method KMeans the criterion is the silhouette, with
+GaussianMixture the BIC.
+'@
+            }
+            @{
+                Title   = 'Save the clusters and assign new recordings to them'
+                Code    = @'
+$embeddings | Invoke-AudioClustering -ClusterCount 4 -L2Normalize -SaveModel ./clusters.json -Force | Out-Null
+New-SyntheticAudioSet -Path ./more -ClassCount 4 -PerClass 5 -Seed 1 | Out-Null
+Get-AudioEmbedding -Path ./more -LabelPattern '^(?<label>[a-z]+)_' |
+    Invoke-AudioClustering -ModelPath ./clusters.json |
+    Format-Table Name, Label, Cluster, Distance, Method
+'@
+                Remarks = @'
+Fits k-means once and saves the preprocessing (-L2Normalize) and the 4 centres. Twenty new clips
+are then assigned to the nearest saved centre, without refitting, so a cluster number means the
+same for the old and the new clips. -Force overwrites clusters.json when the example is run again.
 '@
             }
         )
-        Links       = @('about_AudioCluster', 'Get-AudioEmbedding', 'Measure-ClusterQuality')
+        Links       = @('about_AudioCluster', 'Get-AudioEmbedding', 'Compress-AudioEmbedding', 'Measure-ClusterQuality')
     }
 
     'Measure-ClusterQuality' = @{
-        Synopsis    = 'Scores clusters against known labels: NMI, ARI, AMI, Hungarian accuracy, purity, V-measure and more, as scikit-learn computes them.'
+        Synopsis    = 'Scores clusters: against known labels (NMI, ARI, AMI, Hungarian accuracy, purity, V-measure and more) and, from the vectors alone, by silhouette, Calinski-Harabasz and Davies-Bouldin, as scikit-learn computes them.'
         Description = @'
-Measure-ClusterQuality compares a clustering with the true classes and writes one
-AudioCluster.Metrics.ClusterQuality object. It reads the true class of each input from its Label
-property and the cluster from its Cluster property (-LabelProperty and -ClusterProperty name
-others), so it takes ClusterAssignment objects from Invoke-AudioClustering as well as any other
-objects, for example rows from Import-Csv. Values are compared as text, and only the partition
-matters: renaming clusters or classes changes nothing.
+Measure-ClusterQuality scores a clustering and writes one AudioCluster.Metrics.ClusterQuality
+object. It reads the cluster of each input from its Cluster property, the true class from its
+Label property and the vector from its Vector property (-ClusterProperty, -LabelProperty and
+-VectorProperty name others), so it takes ClusterAssignment objects from Invoke-AudioClustering as
+well as any other objects, for example rows from Import-Csv. Labels and clusters are compared as
+text, and only the partition matters: renaming clusters or classes changes nothing.
 
-The metrics are those of scikit-learn, with natural logarithms: NMI
-(normalized_mutual_info_score, averaged as -NmiAverage says, arithmetic by default as in
-scikit-learn), ARI (adjusted_rand_score), AMI (adjusted_mutual_info_score, arithmetic average),
-Homogeneity, Completeness and VMeasure, RandIndex (rand_score), FowlkesMallows, the mutual
-information and both entropies in nats. Accuracy is the fraction of inputs that are right after
-the best one-to-one matching of clusters to classes (Hungarian algorithm; it works when the
-numbers of clusters and classes differ), and Purity the fraction that belong to the majority
-class of their cluster. Cluster -1 is treated as noise, as density-based methods write it: it is
-not counted in Clusters, and AccuracyNoiseAsWrong counts its members as wrong.
+With labels, it compares the clusters with the true classes. The metrics are those of
+scikit-learn, with natural logarithms: NMI (normalized_mutual_info_score, averaged as -NmiAverage
+says, arithmetic by default as in scikit-learn), ARI (adjusted_rand_score), AMI
+(adjusted_mutual_info_score, arithmetic average), Homogeneity, Completeness and VMeasure,
+RandIndex (rand_score), FowlkesMallows, the mutual information and both entropies in nats.
+Accuracy is the fraction of inputs that are right after the best one-to-one matching of clusters
+to classes (Hungarian algorithm; it works when the numbers of clusters and classes differ), and
+Purity the fraction that belong to the majority class of their cluster.
+
+With vectors, it also computes three internal indices, which need no labels: the mean Silhouette
+(-1 to 1, higher is better; scikit-learn's silhouette_score with Euclidean distances),
+CalinskiHarabasz (the ratio of between- to within-cluster dispersion, higher is better) and
+DaviesBouldin (the mean similarity of each cluster to its closest one, 0 or more, lower is
+better). They are computed over every input that has a vector, labelled or not, and leave noise
+points out. They need at least 2 clusters and fewer clusters than points; otherwise they stay
+empty (-Verbose says why). Above -SilhouetteSampleSize points the silhouette, which costs
+O(n^2), is estimated on a seeded random sample of that size; the other two are always exact.
+Without any labels only these are computed: the label metrics are NaN and Classes is 0.
+
+Cluster -1 is treated as noise, as Dbscan and Hdbscan write it: it is never counted in Clusters,
+NoisePoints counts its members and AccuracyNoiseAsWrong counts them as wrong. -NoiseHandling says
+what the label metrics do with it: OwnCluster (default, as scikit-learn) treats the noise as one
+more cluster; Exclude leaves noise points out, so N, the label metrics and NoisePoints (then 0)
+cover only the clustered points. The internal indices always leave noise out.
 
 With -ConfusionMatrix the cmdlet also writes the contingency table after the ClusterQuality
 object: one row per class, with a Label property and one property per cluster holding the
@@ -960,24 +1325,45 @@ number of inputs of that class in that cluster. Numeric ids sort by value.
 
 The cmdlet collects its input and measures when the input ends. An input without the cluster
 property is a non-terminating error (NoCluster) and is left out. Inputs without a label are left
-out with one warning that counts them. When no input has both a label and a cluster, the cmdlet
-stops with a terminating error (NoLabelledInput): import the audio with -LabelPattern or
--LabelFromDirectory to give it labels.
+out of the label metrics with one warning that counts them; when no input has a label and the
+vectors are scored alone, there is no warning. Vectors of different lengths give a
+warning and no internal indices. When no input has both a label and a cluster, and the inputs do
+not all carry a vector either, the cmdlet stops with a terminating error (NoLabelledInput):
+import the audio with -LabelPattern or -LabelFromDirectory to give it labels.
 '@
         Parameters  = @{
-            InputObject     = 'The objects to score, normally ClusterAssignment objects from Invoke-AudioClustering on the pipeline. Each needs the properties named by -LabelProperty and -ClusterProperty.'
-            LabelProperty   = 'The property that holds the true class of each input; Label by default. Inputs where it is missing or empty are left out of the measure.'
-            ClusterProperty = 'The property that holds the cluster of each input; Cluster by default. An input without it is a non-terminating error.'
-            NmiAverage      = @'
+            InputObject          = 'The objects to score, normally ClusterAssignment objects from Invoke-AudioClustering on the pipeline. Each needs the property named by -ClusterProperty, and the one named by -LabelProperty or -VectorProperty (or both).'
+            LabelProperty        = 'The property that holds the true class of each input; Label by default. Inputs where it is missing or empty are left out of the label metrics.'
+            ClusterProperty      = 'The property that holds the cluster of each input; Cluster by default. An input without it is a non-terminating error. The value -1 is noise.'
+            VectorProperty       = @'
+The property that holds the vector of each input, for the internal indices (silhouette,
+Calinski-Harabasz, Davies-Bouldin); Vector by default. It must hold numbers (float[], double[]
+or any list of numbers, as Invoke-AudioClustering takes); when any input lacks one, the internal
+indices are not computed. The Vector of a ClusterAssignment is the
+input vector before -Standardize and -L2Normalize, so the indices measure the clusters in that
+space.
+'@
+            NmiAverage           = @'
 How NMI normalises the mutual information: Arithmetic (default, scikit-learn's default),
 Geometric, Min or Max mean of the two entropies, as average_method in scikit-learn. AMI always
 uses the arithmetic mean.
 '@
-            ConfusionMatrix = 'Also writes the contingency table, one object per class (a Label property and one property per cluster), after the ClusterQuality object.'
+            ConfusionMatrix      = 'Also writes the contingency table, one object per class (a Label property and one property per cluster), after the ClusterQuality object.'
+            NoiseHandling        = @'
+What the label metrics do with noise points (cluster -1, from Dbscan and Hdbscan): OwnCluster
+(default) counts the noise as one more cluster, as scikit-learn's metrics do when given the -1
+labels; Exclude leaves noise points out, so N counts only the clustered points. The internal
+indices leave noise out either way.
+'@
+            SilhouetteSampleSize = @'
+Above this many clustered points, the silhouette is estimated on a random sample of this size,
+drawn with a fixed seed (scikit-learn's sample_size), because it costs O(n^2) time; at least 100,
+20000 by default. Calinski-Harabasz and Davies-Bouldin always use every point.
+'@
         }
         Inputs      = @(
             @{ Type = 'AudioCluster.Clustering.ClusterAssignment'; Description = 'Assignments from Invoke-AudioClustering.' }
-            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a label property and a cluster property.' }
+            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a cluster property, and a label property, a vector property or both.' }
         )
         Outputs     = @(
             @{
@@ -985,9 +1371,10 @@ uses the arithmetic mean.
                 Description = @'
 The scores: NMI, NmiAverage, ARI, AMI, Accuracy, AccuracyNoiseAsWrong, Purity, Homogeneity,
 Completeness, VMeasure, RandIndex, FowlkesMallows, MutualInformation, LabelEntropy,
-ClusterEntropy, N (inputs measured), Clusters, Classes and NoisePoints. The default view is a
-table of NMI, ARI, AMI, Accuracy, Purity, VMeasure, N, Clusters and Classes; Format-List *
-shows everything.
+ClusterEntropy (NaN without labels), N (inputs measured), Clusters, Classes, NoisePoints, and
+Silhouette, CalinskiHarabasz and DaviesBouldin (empty without vectors). The default view is a
+table of NMI, ARI, AMI, Accuracy, Purity, VMeasure, Silhouette, N, Clusters and Classes;
+Format-List * shows everything.
 '@
             }
             @{
@@ -996,12 +1383,17 @@ shows everything.
             }
         )
         Notes       = @'
-The values match scikit-learn 1.2 (sklearn.metrics) to floating-point precision; the module's
-tests compare them with references computed by scikit-learn. NMI is scikit-learn's
-normalized_mutual_info_score with its default average_method='arithmetic' unless -NmiAverage
-says otherwise.
+The values match scikit-learn 1.2 (sklearn.metrics: normalized_mutual_info_score,
+adjusted_rand_score, adjusted_mutual_info_score, silhouette_score, calinski_harabasz_score,
+davies_bouldin_score and the others) to floating-point precision; the module's tests compare
+them with references computed by scikit-learn. NMI is normalized_mutual_info_score with its
+default average_method='arithmetic' unless -NmiAverage says otherwise. A sampled silhouette uses
+the module's own random generator, so its sample is not the one scikit-learn draws for the same
+random_state.
 
-Clustering never sees the labels: they only serve this measure.
+Clustering never sees the labels: they only serve this measure. The internal indices judge
+compactness and separation only; a high silhouette does not mean the clusters are the classes
+you care about, and density-based clusters of irregular shape can score low on all three.
 '@
         Examples    = @(
             @{
@@ -1013,8 +1405,8 @@ $clusters = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' |
 $clusters | Measure-ClusterQuality
 '@
                 Remarks = @'
-Shows NMI, ARI, AMI, accuracy, purity and V-measure for the 40 clips, with the numbers of
-inputs, clusters and classes.
+Shows NMI, ARI, AMI, accuracy, purity, V-measure and the silhouette for the 40 clips, with the
+numbers of inputs, clusters and classes.
 '@
             }
             @{
@@ -1025,6 +1417,34 @@ $clusters | Measure-ClusterQuality -ConfusionMatrix | Select-Object -Skip 1 | Fo
                 Remarks = @'
 Skips the ClusterQuality object and shows the contingency table: one row per label, one column
 per cluster (0 to 3), each cell the number of clips. Uses $clusters from Example 1.
+'@
+            }
+            @{
+                Title   = 'Judge clusters without labels'
+                Code    = @'
+$clusters | Select-Object Name, Cluster, Vector | Measure-ClusterQuality |
+    Format-List N, Clusters, Silhouette, CalinskiHarabasz, DaviesBouldin, NMI
+'@
+                Remarks = @'
+Drops the labels: the silhouette, Calinski-Harabasz and Davies-Bouldin indices are computed from
+the vectors alone, and NMI (like every label metric) is NaN. Useful for comparing settings on
+recordings that nobody has labelled.
+'@
+            }
+            @{
+                Title   = 'Score a density-based clustering with and without its noise'
+                Code    = @'
+$dense = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' |
+    Invoke-AudioClustering -Method Dbscan -MinSamples 4 -L2Normalize
+foreach ($handling in 'OwnCluster', 'Exclude') {
+    $quality = $dense | Measure-ClusterQuality -NoiseHandling $handling
+    [pscustomobject]@{ NoiseHandling = $handling; NMI = $quality.NMI; ARI = $quality.ARI; N = $quality.N; NoisePoints = $quality.NoisePoints }
+}
+'@
+                Remarks = @'
+DBSCAN leaves a few clips as noise (cluster -1). By default the noise counts as a cluster of its
+own; with -NoiseHandling Exclude the noise points are left out, so N is smaller and the scores
+describe only the clips that were clustered.
 '@
             }
             @{
@@ -1041,7 +1461,8 @@ $rows | Measure-ClusterQuality -LabelProperty Truth -ClusterProperty Group -NmiA
 '@
                 Remarks = @'
 The true classes are in Truth and the clusters in Group. NMI is normalised by the geometric mean
-of the entropies; Accuracy is 0.75 (three of four right after matching).
+of the entropies; Accuracy is 0.75 (three of four right after matching). The rows carry no
+vectors, so the internal indices stay empty.
 '@
             }
         )
@@ -1231,5 +1652,117 @@ Writes every property to a text file to attach to the report.
             }
         )
         Links       = @('about_AudioCluster', 'Import-Audio')
+    }
+
+    'Invoke-ClusteringBenchmark' = @{
+        Synopsis    = 'Runs the benchmark grid on labelled audio: encoders x reducers x normalisations x clustering methods, one scored result per cell.'
+        Description = @'
+Invoke-ClusteringBenchmark answers "which encoder, reduction, normalisation and clustering method
+group this data best?" in one command. It embeds a labelled folder once per encoder (through
+Get-AudioEmbedding, so every encoder option behaves as there), or takes embeddings from the
+pipeline (grouped by their Encoder id), then runs every combination of -Reducer,
+-Normalization and -Method, scores each against the labels and writes one
+AudioCluster.Reporting.BenchmarkCell per combination: NMI (arithmetic), NMIGeometric, ARI,
+Accuracy (Hungarian), the number of clusters found and the seconds taken, each the mean over
+-Seed (NMIStd is the standard deviation of NMI over the seeds).
+
+Embeddings are computed once per encoder and reused across cells. Methods that need a cluster
+count get -ClusterCount, or the number of classes when it is omitted. A cell whose method refuses
+the data (for example a count larger than the input) gives a warning and a cell with NaN scores;
+the grid goes on. -MarkdownPath also writes the grid as a markdown table: a row per encoder,
+reducer and normalisation, a column per method, each cell "NMI (ARI)" (with the spread over seeds
+when there are several).
+
+Progress shows the cells done; Ctrl+C stops after the cell in flight.
+'@
+        Parameters  = @{
+            Path               = 'Folder of labelled audio files. Each encoder embeds it once.'
+            LabelPattern       = @'
+Regular expression applied to each file name; its named group 'label' is the true class, for
+example '^(?<label>\d)_' for FSDD's "7_jackson_32.wav".
+'@
+            LabelFromDirectory = 'Use the name of the folder that holds each file as its true class.'
+            Recurse            = 'Also embed the audio files in subfolders of -Path.'
+            Encoder            = @'
+Encoders to compare: MelStats (the default), ByolA and Onnx. ByolA uses random weights unless
+-ModelPath names a weights file; Onnx needs its model in -ModelPath.
+'@
+            ModelPath          = @'
+A hashtable from encoder name to its weights file, for example
+@{ ByolA = './AudioNTT2020-BYOLA-64x96d512.pth'; Onnx = './mn04_as_embed.onnx' }.
+'@
+            InputObject        = @'
+Embeddings from Get-AudioEmbedding (or any objects with Vector, Label and Encoder properties),
+instead of -Path. Embeddings of several encoders may be mixed; they are grouped by Encoder.
+'@
+            Reducer            = @'
+Reductions to try before clustering: None (the default), Pca (32 dimensions), Umap (10
+dimensions) and Tsne (2 dimensions).
+'@
+            Normalization      = 'Normalisations to try first: Standardize (z-scores) and L2Normalize (the default pair), or None.'
+            Method             = @'
+Clustering methods to try, as Invoke-AudioClustering's -Method: KMeans and Agglomerative by
+default; MiniBatchKMeans, Dbscan, Hdbscan, MeanShift, GaussianMixture and Spectral too.
+'@
+            ClusterCount       = 'Clusters for the methods that need a count. Omitted: the number of distinct labels.'
+            Seed               = 'Seeds to run every cell with; scores are averaged over them. 0 by default.'
+            MarkdownPath       = 'Also write the grid as a markdown table to this file (written whole, through a temporary file).'
+            Force              = 'Overwrite -MarkdownPath when it exists.'
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'Embeddings to benchmark, with labels, bound to -InputObject.' }
+        )
+        Outputs     = @(
+            @{
+                Type        = 'AudioCluster.Reporting.BenchmarkCell'
+                Description = @'
+One cell per encoder, reducer, normalisation and method: Encoder, Reducer, Normalization, Method,
+NMI, NMIStd, NMIGeometric, ARI, Accuracy, Clusters, Seconds, Seeds, and Error when the method
+refused the data.
+'@
+            }
+        )
+        Notes       = @'
+The scores are scikit-learn's (normalized_mutual_info_score, adjusted_rand_score) and the
+accuracy is taken after the optimal one-to-one matching of clusters to classes, as
+Measure-ClusterQuality computes them. Seconds cover the reduction and the clustering of the cell,
+not the embedding.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Compare methods and normalisations on a labelled folder'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 10 | Out-Null
+Invoke-ClusteringBenchmark -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' -Method KMeans, Agglomerative, GaussianMixture
+'@
+                Remarks = @'
+Embeds ./demo once with MelStats and writes six cells: three methods on z-scored and on
+L2-normalised vectors.
+'@
+            }
+            @{
+                Title   = 'Average over seeds, add PCA, and write the markdown table'
+                Code    = @'
+Invoke-ClusteringBenchmark -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' -Reducer None, Pca -Seed 0, 1, 2 -MarkdownPath ./grid.md -Force
+Get-Content ./grid.md
+'@
+                Remarks = @'
+Every cell runs with three seeds; NMIStd shows how much the result moves with the seed. The
+table in grid.md has one row per reducer and normalisation and one column per method.
+'@
+            }
+            @{
+                Title   = 'Benchmark embeddings computed earlier'
+                Code    = @'
+$embeddings = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_'
+$embeddings | Invoke-ClusteringBenchmark -Normalization L2Normalize -Method KMeans, Spectral |
+    Sort-Object NMI -Descending | Select-Object -First 1 Method, NMI, ARI
+'@
+                Remarks = @'
+Takes the embeddings from the pipeline instead of a folder, and shows the best cell.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Invoke-AudioClustering', 'Measure-ClusterQuality', 'Get-AudioEmbedding')
     }
 }

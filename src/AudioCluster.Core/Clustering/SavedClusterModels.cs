@@ -25,6 +25,7 @@ public static class SavedClusterModels
     static readonly Dictionary<string, Func<Stream, IClusterAssigner>> Readers = new()
     {
         [ClusterModel.FormatName] = s => ClusterModel.Load(s),
+        [GaussianMixtureModel.FormatName] = s => GaussianMixtureModel.Load(s),
     };
 
     public static IReadOnlyCollection<string> Formats => Readers.Keys;
