@@ -20,6 +20,10 @@
         'Invoke-ClusteringBenchmark'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'
+        'Export-AudioEmbedding'
+        'Import-AudioEmbedding'
+        'Export-AudioCluster'
+        'Undo-AudioClusterExport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

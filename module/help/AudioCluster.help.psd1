@@ -392,6 +392,20 @@ their embeddings. A file that cannot be read or a clip that
 fails is a non-terminating error (GetAudioEmbedding.Failed) whose message names the file; the
 others go on. With -ErrorAction Stop the first one stops the pipeline. Progress shows the number
 of clips done; Ctrl+C stops the batch in flight and keeps the embeddings already written.
+
+-CachePath keeps the vectors in an SQLite database file, keyed by the SHA-256 of each file's bytes
+(of the decoded samples, for AudioClip objects) and by the encoder id, which names the weights
+(with their hash) and every setting that changes the output. A file whose content and encoder
+were seen before is not decoded at all: a second run over the same folder computes nothing new
+(on the 3000 FSDD recordings it is over 20 times faster than the first). A changed file, or
+another encoder, weights file or setting, is computed again and stored beside the old entries.
+Each vector is stored with a checksum of its key and bytes; a cache file that is damaged, not an
+SQLite database, another program's database, or locked by a writer for more than 30 seconds is a
+terminating error naming the file, never a source of wrong vectors. Several sessions can use one
+cache at once (readers never wait; writers take turns). The verbose stream reports how many
+vectors were found and how many computed. For ByolA without given statistics the cache also keeps
+each clip's share of the statistics (the sum and sum of squares of its log-mel), so a second run
+gets the same statistics, bit for bit, and the same vectors without decoding the clips again.
 '@
         Parameters  = @{
             InputObject = @'
@@ -430,6 +444,11 @@ the input clips and the output is written at the end; for Onnx they override the
 '@
             NormalizationStd = @'
 The standard deviation of the normalisation (positive); see -NormalizationMean.
+'@
+            CachePath   = @'
+An SQLite file that keeps the embeddings between runs, created when missing (with its folder).
+Vectors are looked up by the SHA-256 of the audio and the encoder id; what is not found is
+computed and stored. The file only holds computed vectors: deleting it loses nothing but time.
 '@
             Seed        = @'
 The seed of BYOL-A's random initial weights, used when -ModelPath is not given (0 when omitted):
@@ -539,6 +558,18 @@ Without -ModelPath the BYOL-A network has random weights drawn from -Seed (the E
 'random seed=1'). The first command computes the normalisation statistics from the clips and
 writes the embeddings at the end (the verbose stream shows the statistics); the second streams
 with the statistics given. With the authors' weights, add -ModelPath ./AudioNTT2020-BYOLA-64x96d512.pth.
+'@
+            }
+            @{
+                Title   = 'Cache the embeddings so that a second run computes nothing'
+                Code    = @'
+Get-AudioEmbedding -Path ./demo -CachePath ./embeddings.db | Out-Null
+Get-AudioEmbedding -Path ./demo -CachePath ./embeddings.db -Verbose | Select-Object -First 3 Name, Dimensions
+'@
+                Remarks = @'
+The first run computes the 40 vectors and stores them; the second finds every one in
+embeddings.db without decoding a file, and the verbose stream says "40 found, 0 computed and
+stored". A changed file is computed again.
 '@
             }
             @{
@@ -1764,5 +1795,369 @@ Takes the embeddings from the pipeline instead of a folder, and shows the best c
             }
         )
         Links       = @('about_AudioCluster', 'Invoke-AudioClustering', 'Measure-ClusterQuality', 'Get-AudioEmbedding')
+    }
+
+    'Export-AudioEmbedding' = @{
+        Synopsis    = 'Writes embeddings or cluster assignments to a Parquet, CSV or NumPy file that pandas, pyarrow, DuckDB, Spark or NumPy read.'
+        Description = @'
+Export-AudioEmbedding collects the objects on the pipeline (AudioEmbedding objects from
+Get-AudioEmbedding, ClusterAssignment objects from Invoke-AudioClustering, or any objects with a
+numeric Vector property) and writes them as one table, one row per object, with the columns
+source, label, cluster, encoder and vector. The format follows the extension of -Path, or -Format:
+
+- Parquet (.parquet): source (string), label (string, may be null), cluster (int32, null where
+  the input has no Cluster property), encoder (string, may be null) and vector (list<float>, the
+  standard three-level LIST). pandas.read_parquet, pyarrow.parquet.read_table, DuckDB's
+  read_parquet and Spark read it as it is.
+- CSV (.csv): UTF-8 with the header source,label,cluster,encoder,vector. The vector is one field
+  of space-separated numbers, each in its shortest form that reads back to the same float, so
+  the file has five columns whatever the dimension, and rows of different encoders can share it.
+  An empty label or cluster means none. In pandas:
+  df.vector.str.split().apply(lambda v: np.array(v, dtype=np.float32)).
+- NPY (.npy): the vectors only, as a little-endian float32 matrix of shape (rows, dimensions)
+  that numpy.load reads; the other columns go to a CSV beside it named after it with .rows.csv
+  (x.npy and x.rows.csv, in the same row order). All vectors must have the same length.
+
+Reading the file back with Import-AudioEmbedding gives every vector bit for bit (-0, subnormal
+numbers and the last digit included), for all three formats.
+
+Every write goes to a temporary file in the same folder that replaces the target by a rename
+once it is complete, so an interrupted or failed export leaves the old file as it was, never a
+half-written one. An existing file is replaced only with -Force. -Append adds the rows to an
+existing file instead (a Parquet file gets one more row group; a CSV or NPY file more rows),
+also through a complete copy and a rename; without a file it writes a new one. Appending to a
+file that was not written in this layout is refused without changing it.
+
+The cmdlet writes nothing until its input ends (it holds the vectors, about 4 bytes per number),
+then writes the FileInfo of the file. -WhatIf shows what would be written; -Confirm asks first.
+An input without a usable vector is a non-terminating error and is left out.
+'@
+        Parameters  = @{
+            Path        = @'
+The file to write. Its extension chooses the format (.parquet or .pq, .csv, .npy) unless
+-Format is given. Relative paths are resolved against the current location; the folder is
+created when missing. For NPY the rows file (name.rows.csv) is written beside it.
+'@
+            InputObject = @'
+The objects to write, normally from the pipeline: AudioEmbedding or ClusterAssignment objects,
+or any objects with a numeric Vector property. Source, Label, Cluster and Encoder are taken from
+the properties of those names when present (Source also from FullName, Path or Name).
+'@
+            Format      = @'
+Parquet, Csv or Npy, whatever the extension of -Path. Auto (the default) takes the format from
+the extension.
+'@
+            Append      = @'
+Adds the rows to the existing file instead of replacing it: a new row group in Parquet, new
+rows at the end of a CSV or NPY file (whose vectors must have the same length). The file must
+have been written in this layout. Cannot be combined with -Force.
+'@
+            Force       = @'
+Replaces an existing file (for NPY, also its rows file). Without -Force or -Append an existing
+file is a terminating error raised before any input is read.
+'@
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'Embeddings from Get-AudioEmbedding or Import-AudioEmbedding.' }
+            @{ Type = 'AudioCluster.Clustering.ClusterAssignment'; Description = 'Assignments from Invoke-AudioClustering; their Cluster goes to the cluster column.' }
+            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a numeric Vector property.' }
+        )
+        Outputs     = @(
+            @{ Type = 'System.IO.FileInfo'; Description = 'The file written (for NPY, the .npy file; its .rows.csv lies beside it).' }
+        )
+        Notes       = @'
+Parquet is written with Parquet.Net (managed code, Snappy compression). Reading the file in
+Python:
+  import pandas as pd, numpy as np
+  df = pd.read_parquet('embeddings.parquet')
+  X = np.stack(df.vector.to_numpy())
+and in DuckDB: SELECT source, cluster, vector FROM 'embeddings.parquet'.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Embeddings and their clusters to Parquet'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 3 -PerClass 5 | Out-Null
+$clusters = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' |
+    Invoke-AudioClustering -ClusterCount 3 -L2Normalize -Seed 0
+$clusters | Export-AudioEmbedding -Path ./clusters.parquet
+'@
+                Remarks = @'
+Writes one row per clip with its source, label, cluster, encoder id and 208-number vector, and
+shows the FileInfo of clusters.parquet.
+'@
+            }
+            @{
+                Title   = 'Add the embeddings of new files to the same file'
+                Code    = @'
+New-SyntheticAudioSet -Path ./more -ClassCount 2 -PerClass 2 -Seed 7 | Out-Null
+Get-AudioEmbedding -Path ./more | Export-AudioEmbedding -Path ./clusters.parquet -Append
+(Import-AudioEmbedding ./clusters.parquet).Count
+'@
+                Remarks = @'
+-Append adds a row group with the 4 new rows (their cluster column is empty); the file now has 19
+rows. An incremental job can append each day's embeddings this way.
+'@
+            }
+            @{
+                Title   = 'CSV and NumPy copies of the same table'
+                Code    = @'
+$clusters | Export-AudioEmbedding ./clusters.csv -Force
+$clusters | Export-AudioEmbedding ./clusters.npy -Force
+Get-Content ./clusters.rows.csv -TotalCount 3
+'@
+                Remarks = @'
+clusters.csv has the vector as one space-separated field; clusters.npy holds the 15 x 208 float32
+matrix for numpy.load, and clusters.rows.csv its sources, labels, clusters and encoder ids in
+the same order.
+'@
+            }
+            @{
+                Title   = 'See what would be replaced'
+                Code    = @'
+$clusters | Export-AudioEmbedding ./clusters.parquet -Force -WhatIf
+'@
+                Remarks = @'
+Prints the operation (writing 15 embeddings to clusters.parquet) and leaves the file as it is.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Import-AudioEmbedding', 'Get-AudioEmbedding', 'Invoke-AudioClustering')
+    }
+
+    'Import-AudioEmbedding' = @{
+        Synopsis    = 'Reads embeddings from a Parquet, CSV or NumPy file written by Export-AudioEmbedding or by another tool.'
+        Description = @'
+Import-AudioEmbedding reads an embedding table and writes one AudioCluster.Encoders.AudioEmbedding
+per row, in file order, ready for Invoke-AudioClustering, Compress-AudioEmbedding or
+Measure-ClusterQuality. Where the row has a cluster, the embedding gets a Cluster note property,
+so that exported assignments can be scored again with Measure-ClusterQuality.
+
+The format follows the extension (.parquet or .pq, .csv, .npy) unless -Format is given:
+
+- Parquet: any file with a source column (text) and a vector column (a list of float or double);
+  label, cluster (int32 or int64) and encoder columns are read when present, other columns are
+  ignored. Files written by pandas, pyarrow, DuckDB or Spark in that shape are read too.
+- CSV: a header with at least source and vector (space-separated numbers); label, cluster and
+  encoder are read when present. An empty field means none.
+- NPY: a 2-D float32 or float64 matrix in C order (numpy.save), with the rows file name.rows.csv
+  beside it for sources, labels, clusters and encoder ids. Without a rows file the rows are
+  named after the file (x.npy#0, x.npy#1 ...), with a warning.
+
+A file that cannot be read (missing, damaged, another layout, a rows file whose row count
+differs from the matrix) is a non-terminating error naming the file; the other files are still
+read. Rows read before a damaged part of a file have already been written.
+'@
+        Parameters  = @{
+            Path        = @'
+One or more files to read; wildcards are allowed. Strings on the pipeline bind here. A path that
+matches nothing is a non-terminating error (PathNotFound).
+'@
+            LiteralPath = @'
+One or more files used exactly as written. FileInfo objects from Get-ChildItem bind here through
+their PSPath property (aliases PSPath, FullName and LP).
+'@
+            Format      = @'
+Parquet, Csv or Npy, whatever the extension. Auto (the default) takes the format from the
+extension of each file.
+'@
+        }
+        Inputs      = @(
+            @{ Type = 'System.String'; Description = 'Paths of files, with wildcards; they bind to -Path.' }
+            @{ Type = 'System.IO.FileInfo'; Description = 'Files from Get-ChildItem; they bind to -LiteralPath.' }
+        )
+        Outputs     = @(
+            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'One embedding per row: Source, Label, Encoder (empty when the file has none) and Vector, plus a Cluster note property where the row has one.' }
+        )
+        Examples    = @(
+            @{
+                Title   = 'Write and read back a table of embeddings'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 3 -PerClass 5 | Out-Null
+Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' |
+    Invoke-AudioClustering -ClusterCount 3 -L2Normalize -Seed 0 |
+    Export-AudioEmbedding ./clusters.parquet | Out-Null
+Import-AudioEmbedding ./clusters.parquet | Select-Object -First 3 Name, Label, Cluster, Dimensions
+'@
+                Remarks = @'
+The embeddings come back with their labels, clusters and vectors exactly as they were written.
+'@
+            }
+            @{
+                Title   = 'Score saved clusters again'
+                Code    = @'
+Import-AudioEmbedding ./clusters.parquet | Measure-ClusterQuality
+'@
+                Remarks = @'
+Measure-ClusterQuality reads the Label and the Cluster note property of each embedding.
+'@
+            }
+            @{
+                Title   = 'Cluster embeddings from a NumPy file'
+                Code    = @'
+Import-AudioEmbedding ./clusters.parquet | Export-AudioEmbedding ./clusters.npy | Out-Null
+Get-ChildItem ./clusters.npy | Import-AudioEmbedding | Invoke-AudioClustering -ClusterCount 3 -Seed 0 |
+    Group-Object Cluster | Select-Object Name, Count
+'@
+                Remarks = @'
+The .npy file and its clusters.rows.csv are read together; a matrix saved by numpy.save without
+a rows file is read as well, its rows named clusters.npy#0, #1 ...
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Export-AudioEmbedding', 'Invoke-AudioClustering', 'Measure-ClusterQuality')
+    }
+
+    'Export-AudioCluster' = @{
+        Synopsis    = 'Copies, links or moves each clustered file into one folder per cluster, never overwriting; Undo-AudioClusterExport reverses it.'
+        Description = @'
+Export-AudioCluster takes cluster assignments (from Invoke-AudioClustering, or any objects with
+a Source and a Cluster property) and puts each file into a folder per cluster under
+-Destination: cluster-00, cluster-01 ... (noise, for the -1 of DBSCAN and HDBSCAN), or, with
+-NameBy Label or Tag, the label or TopTag most common in the cluster. The file keeps its name;
+when that name is taken (by a file already there or by another file of the same export) it gets
+_1, _2 ... before the extension. Nothing is ever overwritten.
+
+-Mode chooses what happens to each file:
+
+- Copy (the default): a copy, written under a temporary name and renamed when complete, so an
+  interruption never leaves a partial file under the real name.
+- Link: a symbolic link to the original (absolute target); the originals stay where they are.
+  On Windows, creating symbolic links needs Developer Mode or administrator rights.
+- Move: the file is moved (renamed; across volumes, copied then deleted).
+
+Every export writes a manifest in the destination folder, audiocluster-export-<UTC time>.csv,
+with the columns Mode, Status, Cluster, Source and Destination. For a move, the manifest with
+every planned row is written (atomically) before the first file moves, and rewritten with the
+final status of each file at the end, also when the export is stopped part way (Ctrl+C). So
+whatever happens, the manifest knows where every file went, and Undo-AudioClusterExport puts the
+files back. For Copy and Link the manifest is written after the files.
+
+-WhatIf lists what would be done and touches nothing. -Confirm asks about each file before any
+file is touched. A file that cannot be exported (gone, unreadable) is a non-terminating error;
+the others go on. The output is one ClusterExportEntry per file done: Status, Cluster, Folder,
+Source and Destination.
+'@
+        Parameters  = @{
+            Destination = @'
+The folder that receives the cluster folders; created when missing. Files already in it are
+never overwritten.
+'@
+            InputObject = @'
+ClusterAssignment objects from Invoke-AudioClustering, or any objects with a Source (or FullName
+or Path) property naming a file and an integer Cluster property. Label and TopTag are read for
+-NameBy. A file that comes in twice is exported once, with a warning.
+'@
+            Mode        = @'
+Copy (the default) copies each file, Link makes a symbolic link to it, Move moves it (undoable
+with Undo-AudioClusterExport).
+'@
+            NameBy      = @'
+How cluster folders are named. Number (the default): cluster-00, cluster-01 ... with as many
+digits as the largest cluster number needs. Label: the most common Label in the cluster. Tag:
+the most common TopTag property (the top AudioSet tag that a tagging encoder gives). Names are
+made safe for every file system; a name that a bigger cluster already has gets the cluster
+number appended (dog, dog-cluster-03). Where no input has a label or a TopTag, the folders are
+named by number, with a warning.
+'@
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Clustering.ClusterAssignment'; Description = 'Assignments from Invoke-AudioClustering.' }
+            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with Source and Cluster properties, for example from Import-AudioEmbedding.' }
+        )
+        Outputs     = @(
+            @{ Type = 'AudioCluster.Storage.ClusterExportEntry'; Description = 'One per file done: Source, Destination, Cluster, Folder, Mode and Status (Copied, Linked or Moved).' }
+        )
+        Examples    = @(
+            @{
+                Title   = 'Copy a folder of sounds into one folder per cluster'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 3 -PerClass 5 | Out-Null
+$clusters = Get-AudioEmbedding -Path ./demo -LabelPattern '^(?<label>[a-z]+)_' |
+    Invoke-AudioClustering -ClusterCount 3 -L2Normalize -Seed 0
+$clusters | Export-AudioCluster -Destination ./sorted
+Get-ChildItem ./sorted -Directory | Select-Object Name, @{ Name = 'Files'; Expression = { @(Get-ChildItem $_.FullName).Count } }
+'@
+                Remarks = @'
+Copies the 15 clips into ./sorted/cluster-00, cluster-01 and cluster-02 and lists the folders
+with their sizes. The originals stay in ./demo.
+'@
+            }
+            @{
+                Title   = 'Folders named after the labels, and a second export beside the first'
+                Code    = @'
+$clusters | Export-AudioCluster -Destination ./sorted -NameBy Label | Select-Object -First 3
+'@
+                Remarks = @'
+Folders chirp, noise and tone (the most common label of each cluster) appear beside the numbered
+ones; no file is overwritten.
+'@
+            }
+            @{
+                Title   = 'Move the files, then put them back'
+                Code    = @'
+$clusters | Export-AudioCluster -Destination ./moved -Mode Move -WhatIf
+$clusters | Export-AudioCluster -Destination ./moved -Mode Move | Out-Null
+Get-ChildItem ./moved -Filter 'audiocluster-export-*.csv' | Undo-AudioClusterExport | Out-Null
+@(Get-ChildItem ./demo -Filter *.wav).Count
+'@
+                Remarks = @'
+-WhatIf shows each planned move. The move itself writes the manifest into ./moved;
+Undo-AudioClusterExport reads it and moves every file back, so ./demo has its 15 clips again.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Undo-AudioClusterExport', 'Invoke-AudioClustering')
+    }
+
+    'Undo-AudioClusterExport' = @{
+        Synopsis    = 'Reverses an Export-AudioCluster from its manifest: moved files go back, copies and links are removed.'
+        Description = @'
+Undo-AudioClusterExport reads the manifest CSV that Export-AudioCluster wrote in its destination
+folder and undoes the export row by row, last file first:
+
+- Move: the file goes back to where it came from, when it is still at its destination and its
+  old place is free. A file already back (or never moved, as after an interrupted export) is
+  skipped. When both places hold a file, neither is touched and a non-terminating error says so.
+- Copy: the copy is deleted while its original still exists; a copy whose original is gone is
+  kept (it may be the only one left), with an error.
+- Link: the symbolic link is deleted; a file that is no longer a link is left alone.
+
+Nothing is ever overwritten or lost, and undoing twice changes nothing the second time. Cluster
+folders left empty are removed; the destination folder and the manifest stay. The output is one
+ClusterExportEntry per row, whose Status is Restored, Removed or Skipped. -WhatIf lists what
+would be done; -Confirm asks for each file.
+'@
+        Parameters  = @{
+            ManifestPath = @'
+The manifest (audiocluster-export-*.csv) in the destination folder of the export. FileInfo
+objects from Get-ChildItem bind here through their FullName.
+'@
+        }
+        Inputs      = @(
+            @{ Type = 'System.String'; Description = 'The path of a manifest.' }
+            @{ Type = 'System.IO.FileInfo'; Description = 'A manifest file from Get-ChildItem.' }
+        )
+        Outputs     = @(
+            @{ Type = 'AudioCluster.Storage.ClusterExportEntry'; Description = 'One per manifest row: Status Restored (moved back), Removed (copy or link deleted) or Skipped (nothing to do).' }
+        )
+        Examples    = @(
+            @{
+                Title   = 'Sort files by moving them, then undo'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 2 -PerClass 4 | Out-Null
+Get-AudioEmbedding -Path ./demo | Invoke-AudioClustering -ClusterCount 2 -Seed 0 |
+    Export-AudioCluster -Destination ./sorted -Mode Move | Out-Null
+$manifest = Get-ChildItem ./sorted -Filter 'audiocluster-export-*.csv'
+Undo-AudioClusterExport -ManifestPath $manifest.FullName -WhatIf
+Undo-AudioClusterExport -ManifestPath $manifest.FullName | Group-Object Status | Select-Object Name, Count
+'@
+                Remarks = @'
+The first undo only shows the moves it would make; the second moves the 8 files back into ./demo
+(Status Restored) and removes the emptied cluster folders.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Export-AudioCluster')
     }
 }
