@@ -135,6 +135,11 @@ public sealed class ByolaTrainingTests : IClassFixture<ModuleHostFixture>, IDisp
         Assert.Contains("-InitialModelPath", Fails("Get-ChildItem $audio -Filter *.wav | Invoke-ByolaTraining -ModelPath $m -Epochs 2 -Resume -InitialModelPath $m"));
         Assert.Equal(written, File.GetLastWriteTimeUtc(model));
 
+        // A damaged checkpoint is reported before any audio is read.
+        var damaged = Model("damaged.pth");
+        File.WriteAllText(damaged + ".checkpoint", "not a checkpoint");
+        Assert.Contains("not a BYOL-A training checkpoint", Fails("Get-ChildItem $audio -Filter *.wav | Invoke-ByolaTraining -ModelPath $d -Resume", ("d", damaged)));
+
         // A checkpoint that already holds the epochs asked for: a warning, no work.
         var done = host.Run("Get-ChildItem $audio -Filter *.wav | Invoke-ByolaTraining -ModelPath $m -Epochs 1 -Resume", Vars([("m", model)]));
         Assert.Empty(done.Output);
@@ -157,6 +162,10 @@ public sealed class ByolaTrainingTests : IClassFixture<ModuleHostFixture>, IDisp
         var after = Embed(model);
         Assert.Equal(48, after[0].Length);
         Assert.NotEqual(before, after);
+        // Resuming takes the width from the checkpoint, not the default.
+        var more = Run("Get-ChildItem $audio -Filter *.wav | Invoke-ByolaTraining -ModelPath $m -Epochs 2 -Resume", ("m", model));
+        Assert.Equal(2, Prop<int>(more.Output.Single(), "Epoch"));
+        Assert.Equal(48, Embed(model)[0].Length);
     }
 
     [Fact]

@@ -114,9 +114,10 @@ public sealed class ByolaTrainer : IDisposable
     /// <summary>Continues the training saved in a checkpoint, with its settings, until <paramref name="epochs"/> epochs are complete.</summary>
     public static ByolaTrainer Resume(IReadOnlyList<Spectrogram> logMels, string checkpointPath, int epochs, ComputeDevice device = ComputeDevice.Cpu, int? threads = null)
     {
-        var header = ReadHeader(checkpointPath, out _);
+        var header = ReadHeader(checkpointPath);
         var info = header.Info;
-        var options = info.Options with { Epochs = epochs, Device = device, Threads = threads, InitialModelPath = null };
+        // The width is the encoder's (an initial model may have set it), not the option's.
+        var options = info.Options with { Epochs = epochs, Device = device, Threads = threads, InitialModelPath = null, Dimensions = info.Dimensions };
         var trainer = new ByolaTrainer(logMels, options, new NormalizationStats(info.NormalizationMean, info.NormalizationStd));
         try
         {
@@ -134,7 +135,7 @@ public sealed class ByolaTrainer : IDisposable
     public static string CheckpointPathFor(string modelPath) => modelPath + ".checkpoint";
 
     /// <summary>Reads what a checkpoint holds without loading its networks; InvalidDataException when it is not one.</summary>
-    public static ByolaCheckpointInfo ReadCheckpointInfo(string checkpointPath) => ReadHeader(checkpointPath, out _).Info;
+    public static ByolaCheckpointInfo ReadCheckpointInfo(string checkpointPath) => ReadHeader(checkpointPath).Info;
 
     /// <summary>Trains one epoch. Cancellation stops after the current step; the trainer is then unusable (it holds part of an epoch).</summary>
     public ByolaTrainingEpoch TrainEpoch(IProgress<ByolaStepProgress>? progress = null, CancellationToken cancellation = default) =>
@@ -182,15 +183,15 @@ public sealed class ByolaTrainer : IDisposable
             try
             {
                 net.load(reader, strict: true);
+                Move(net);
+                var adam = torch.optim.Adam(net.TrainableParameters(), lr: Options.LearningRate);
+                optimizer = adam;
+                adam.load_state_dict(reader);
             }
             catch (Exception e) when (e is not IOException)
             {
-                throw new InvalidDataException($"'{checkpointPath}': the networks do not load ({e.Message}).", e);
+                throw new InvalidDataException($"'{checkpointPath}': the networks or the optimiser state do not load ({e.Message}).", e);
             }
-            Move(net);
-            var adam = torch.optim.Adam(net.TrainableParameters(), lr: Options.LearningRate);
-            optimizer = adam;
-            adam.load_state_dict(reader);
         }
         else
         {
@@ -359,13 +360,11 @@ public sealed class ByolaTrainer : IDisposable
 
     sealed record CheckpointHeader(ByolaCheckpointInfo Info, int[] BankClips, int[] BankStarts);
 
-    static CheckpointHeader ReadHeader(string path, out long headerEnd)
+    static CheckpointHeader ReadHeader(string path)
     {
         using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        var header = ReadHeader(reader, path);
-        headerEnd = stream.Position;
-        return header;
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        return ReadHeader(reader, path);
     }
 
     static CheckpointHeader ReadHeader(BinaryReader reader, string path)
