@@ -14,6 +14,7 @@
         'Get-Spectrogram'
         'Get-AudioEmbedding'
         'Get-AudioTag'
+        'Invoke-ByolaTraining'
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Measure-ClusterQuality'

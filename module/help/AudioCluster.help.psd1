@@ -8,7 +8,7 @@
     # Parameters of the cmdlets that read audio (files or AudioClip objects). An entry's own
     # Parameters take precedence.
     SharedParameters = @{
-        AppliesTo  = @('Import-Audio', 'Get-Spectrogram', 'Get-AudioEmbedding', 'Get-AudioTag')
+        AppliesTo  = @('Import-Audio', 'Get-Spectrogram', 'Get-AudioEmbedding', 'Get-AudioTag', 'Invoke-ByolaTraining')
         Parameters = @{
             Path               = @'
 One or more paths of audio files or folders. Wildcards are allowed (*, ?, [abc]). A folder stands
@@ -2376,5 +2376,230 @@ The first undo only shows the moves it would make; the second moves the 8 files 
             }
         )
         Links       = @('about_AudioCluster', 'Export-AudioCluster')
+    }
+
+    'Invoke-ByolaTraining' = @{
+        Synopsis    = 'Trains the BYOL-A audio encoder on unlabelled recordings (self-supervised), writing weights that Get-AudioEmbedding -Encoder ByolA loads.'
+        Description = @'
+Invoke-ByolaTraining teaches the BYOL-A encoder (AudioNTT2020, the network of Get-AudioEmbedding
+-Encoder ByolA) what your recordings sound like, without labels, by Bootstrap Your Own Latent as
+the BYOL-A paper does it. The trained encoder is written to -ModelPath as a PyTorch state dict,
+which Get-AudioEmbedding -Encoder ByolA -ModelPath loads (and PyTorch's load_state_dict too).
+Embeddings from an encoder trained on the kind of audio you cluster usually group it better than
+random weights do, and training can also start from the authors' weights (-InitialModelPath).
+
+Each clip is decoded once, at 16 kHz mono, and turned into the encoder's log-mel spectrogram
+(64 bands, 60 to 7800 Hz, 100 frames a second), which is kept in memory for the whole training:
+about 25 KB per second of audio (64 bands x 100 frames x 4 bytes), so 1 hour of audio takes about
+90 MB and 10 hours 0.9 GB. Every step then takes a batch of clips and, for each:
+- a random crop of 96 frames (0.95 s, the paper's unit); a shorter clip is padded with silence
+  on both sides;
+- normalisation with the mean and standard deviation of all the clips' log-mel values;
+- two augmented views, each drawn independently: mixup with a random one of the last 2048 inputs
+  (a memory bank), mixed in the linear power domain (log-mixup-exp) with a weight drawn from 0 to
+  0.4; random resize crop (the input centred on a canvas 1.5 times as long, a crop of 0.6 to 1.5
+  times its height and width resized back with bicubic interpolation); random linear fader (a
+  straight line from a random gain to another, each between -1 and 1, added over time);
+- the batch of views normalised to zero mean and unit variance.
+The online network (the encoder, a projector MLP: linear d to 4096, batch norm, ReLU, linear to
+256; and a predictor MLP of the same shape from 256 to 256) learns to predict, from one view, the
+projection that the target network (a copy of encoder and projector that follows the online one
+as an exponential moving average with decay 0.99) makes of the other view. The loss is BYOL's
+symmetric one, (2 - 2 cos) for each view, averaged over the batch: it runs from 0 to 8 and
+falls as training goes on. The optimiser is Adam with -LearningRate (3e-4 by default). An epoch
+takes every clip once, in a random order, in batches of -BatchSize (the last batch may be
+smaller).
+
+After every epoch the cmdlet writes the model to -ModelPath and a checkpoint to
+<ModelPath>.checkpoint, both through a temporary file and a rename, so an interrupted run never
+leaves a damaged file. The checkpoint holds everything a resumed run needs to go on exactly as an
+uninterrupted one would: the settings, the epoch and step counts, the normalisation statistics,
+the memory bank, the online and target networks with projector and predictor, and Adam's state
+(about 85 MB for 512 dimensions). -Resume continues from it until -Epochs epochs are complete, with
+the settings of the first run. Ctrl+C stops after the step in progress; the model and the
+checkpoint of the last complete epoch stay, and -Resume goes on from there. Each completed
+epoch writes one object (Epoch, Loss, Seconds, Steps ...), so the loss curve can be plotted or
+saved while the training runs; progress shows the epoch, the step, the running loss and the time
+remaining.
+
+Training is deterministic: the initial weights, the order, crops and augmentations of every
+epoch, and dropout come from -Seed, so the same clips in the same order with the same seed give
+the same weights, and a run without -InitialModelPath starts from exactly the encoder that
+Get-AudioEmbedding -Encoder ByolA -Seed gives. On a CPU this holds bit for bit on a machine with
+the same number of processors (libtorch uses all of them).
+
+The module ships the CPU build of libtorch. On 2 cores an epoch of the 3000 one-second-or-shorter
+FSDD clips takes about 3 minutes; the paper trains for 100 epochs on much more audio, so plan long
+trainings on a machine with many cores, and use -Resume to spread them over several sessions.
+-Device Cuda or Auto uses a GPU when libtorch can, and the CPU otherwise, saying why (a warning
+with Cuda, a verbose message with Auto).
+
+Parameters are checked before any audio is read: -Epochs or -BatchSize below 1, -LearningRate
+not above 0, an existing model or checkpoint without -Force (or -Resume), -Resume without a
+checkpoint, -Resume with a -Seed, -BatchSize, -LearningRate or -Dimensions other than the
+checkpoint's, -Resume with -InitialModelPath, and -Dimensions with -InitialModelPath are
+terminating errors. A -BatchSize above the number of clips is lowered to it, with a warning. A
+file that cannot be read is a non-terminating error (InvokeByolaTraining.Failed) and the training
+goes on without it.
+'@
+        Parameters  = @{
+            InputObject      = @'
+AudioClip objects, normally from Import-Audio on the pipeline. Each is mixed down to mono and
+resampled to 16 kHz when needed.
+'@
+            LabelPattern     = @'
+Accepted for symmetry with Get-AudioEmbedding; labels play no part in self-supervised training
+and are ignored.
+'@
+            LabelFromDirectory = @'
+Accepted for symmetry with Get-AudioEmbedding; labels play no part in self-supervised training
+and are ignored.
+'@
+            ModelPath        = @'
+The file to write the trained encoder to, a PyTorch state dict of AudioNTT2020 (keys features.*
+and fc.*), for Get-AudioEmbedding -Encoder ByolA -ModelPath. It is rewritten after every epoch.
+The checkpoint goes beside it as <ModelPath>.checkpoint. Relative paths are resolved against the
+current location; the folder is created when missing. An existing file needs -Force, unless
+-Resume continues its training.
+'@
+            Epochs           = @'
+Train until this many epochs are complete, 1 or more; 100 by default (the paper's setting). With
+-Resume the epochs already in the checkpoint count: -Epochs 30 -Resume after 20 epochs trains 10
+more, and a checkpoint that already holds -Epochs epochs gives a warning and trains nothing.
+'@
+            BatchSize        = @'
+Clips per training step, each giving two views; 256 by default (the paper's). Larger batches give
+steadier batch-norm statistics; smaller ones more steps per epoch. A value above the number of
+clips is lowered to it, with a warning. Kept from the first run by -Resume.
+'@
+            LearningRate     = @'
+Adam's learning rate, above 0; 0.0003 by default (the paper's). Lower it if the loss becomes NaN.
+Kept from the first run by -Resume.
+'@
+            Seed             = @'
+Seed of every random step: the initial weights (without -InitialModelPath), the clip order,
+crops and augmentations of every epoch, and dropout; 0 by default. The same seed and clips give
+the same weights. Kept from the first run by -Resume.
+'@
+            Dimensions       = @'
+Embedding width d of a randomly initialised encoder, 1 to 65536; 512 by default (the published
+BYOL-A weights have 512). With -InitialModelPath the file decides it. Kept by -Resume.
+'@
+            InitialModelPath = @'
+An AudioNTT2020 state dict to start from instead of random weights: the authors'
+AudioNTT2020-BYOLA-64x96d512.pth to adapt BYOL-A to your audio, or a model this cmdlet wrote to
+start a new training from it. The projector and predictor always start random. Not allowed with
+-Resume or -Dimensions.
+'@
+            Resume           = @'
+Continue the training saved in <ModelPath>.checkpoint until -Epochs epochs are complete, exactly
+as an uninterrupted run would (same clips in the same order; other clips are allowed, with a
+warning, but then the memory bank starts empty). The checkpoint's settings apply; giving -Seed,
+-BatchSize, -LearningRate or -Dimensions with other values is an error.
+'@
+            Device           = @'
+Where the networks run: Cpu (the default), Cuda, or Auto. Cuda and Auto use a GPU when libtorch
+can, and fall back to the CPU otherwise, saying why. The module ships the CPU build of libtorch.
+'@
+            Force            = @'
+Overwrite an existing model file and checkpoint when starting a new training. Not needed with
+-Resume.
+'@
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Audio.AudioClip'; Description = 'Clips from Import-Audio; they bind to -InputObject.' }
+            @{ Type = 'System.String'; Description = 'Paths of audio files or folders, with wildcards; they bind to -Path.' }
+            @{ Type = 'System.IO.FileInfo'; Description = 'Files from Get-ChildItem or Get-Item; they bind to -LiteralPath.' }
+        )
+        Outputs     = @(
+            @{
+                Type        = 'AudioCluster.Encoders.Training.ByolaTrainingEpoch'
+                Description = @'
+One object per epoch trained, written once the epoch's model and checkpoint are saved. Properties:
+Epoch (counted over resumed runs), Loss (the epoch's mean loss), Seconds, Steps, TotalSteps (since
+the training began), Clips, ModelPath, and NormalizationMean and NormalizationStd (the log-mel
+statistics the encoder was trained with).
+'@
+            }
+        )
+        Notes       = @'
+Using the trained encoder: Get-AudioEmbedding -Encoder ByolA -ModelPath computes the
+normalisation statistics from the clips it embeds, as the BYOL-A authors do. To embed new clips
+exactly as the training saw its input, or to stream, give the statistics of the training from
+the epoch objects: -NormalizationMean $epoch.NormalizationMean -NormalizationStd
+$epoch.NormalizationStd.
+
+Sizes: the model holds about 0.6 million numbers for d = 512 (2.3 MB); the checkpoint about 85 MB
+(the projector and predictor MLPs with their 4096 hidden units, the target copy and Adam's two
+moments). ByolaCheckpointInfo, from
+[AudioCluster.Encoders.Training.ByolaTrainer]::ReadCheckpointInfo('<path>.checkpoint'), tells the
+settings, epochs and losses a checkpoint holds.
+
+Differences from the authors' train.py: the log-mels are computed once per clip and cropped
+(instead of cropping the waveform each time), and the input is normalised with statistics of the
+data set computed beforehand (as in BYOL-A v2) rather than running ones; the random linear fader
+is BYOL-A v2's addition. The augmentations are drawn by this module's own generator, so the same
+seed does not give the same numbers as PyTorch.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Train an encoder on a folder of recordings'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 6 | Out-Null
+Get-ChildItem ./demo -Filter *.wav |
+    Invoke-ByolaTraining -ModelPath ./byola-demo.pth -Epochs 2 -BatchSize 8 -Dimensions 128 -Seed 1
+'@
+                Remarks = @'
+Trains for 2 epochs of 3 steps on 24 clips and shows one line per epoch with its loss. The
+encoder is in byola-demo.pth and the checkpoint in byola-demo.pth.checkpoint. A real training runs
+for many more epochs on much more audio, with the default batch size.
+'@
+            }
+            @{
+                Title   = 'Train one more epoch, then use the encoder'
+                Code    = @'
+$epoch = Get-ChildItem ./demo -Filter *.wav | Invoke-ByolaTraining -ModelPath ./byola-demo.pth -Epochs 3 -Resume
+Get-ChildItem ./demo -Filter *.wav |
+    Get-AudioEmbedding -Encoder ByolA -ModelPath ./byola-demo.pth -LabelPattern '^(?<label>[a-z]+)_' `
+        -NormalizationMean $epoch.NormalizationMean -NormalizationStd $epoch.NormalizationStd |
+    Invoke-AudioClustering -ClusterCount 4 -Seed 0 -L2Normalize |
+    Measure-ClusterQuality | Select-Object NMI, Accuracy
+'@
+                Remarks = @'
+-Resume goes on from the checkpoint of epoch 2 and trains epoch 3, exactly as a 3-epoch run
+would have. The embeddings use the normalisation the encoder was trained with, then the clips are
+clustered and scored against the labels in their names.
+'@
+            }
+            @{
+                Title   = 'Keep the loss curve'
+                Code    = @'
+$curve = Get-ChildItem ./demo -Filter *.wav |
+    Invoke-ByolaTraining -ModelPath ./curve.pth -Epochs 3 -BatchSize 12 -Dimensions 64 -Force
+$curve | Export-Csv ./loss.csv -NoTypeInformation
+$curve | ForEach-Object { '{0,3} {1,8:N4} {2}' -f $_.Epoch, $_.Loss, ('#' * [int]($_.Loss * 10)) }
+'@
+                Remarks = @'
+Saves Epoch, Loss, Seconds and Steps of every epoch to a CSV file, and draws the curve as text.
+-Force replaces an earlier curve.pth and its checkpoint.
+'@
+            }
+            @{
+                Title   = "Adapt the authors' weights to your audio"
+                Code    = @'
+# Get-ChildItem ./recordings -Filter *.wav -Recurse |
+#     Invoke-ByolaTraining -ModelPath ./byola-mine.pth -InitialModelPath ./AudioNTT2020-BYOLA-64x96d512.pth -Epochs 20 -Verbose
+[AudioCluster.Encoders.Training.ByolaTrainer]::ReadCheckpointInfo("$PWD/byola-demo.pth.checkpoint") |
+    Select-Object Epoch, Steps, Clips, Dimensions, Losses
+'@
+                Remarks = @'
+The commented command starts from the published BYOL-A weights instead of random ones (with the
+weights file at hand) and trains them further on your recordings; -Verbose reports the clips, the
+memory they take, the device and each epoch. The last line reads what the demo checkpoint holds:
+3 epochs of 3 steps on 24 clips, and the loss of each.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Get-AudioEmbedding', 'Invoke-AudioClustering')
     }
 }

@@ -53,6 +53,39 @@ public sealed class ModuleHost : IDisposable
         return new ScriptResult(output, ps.Streams.Error.ToList(), ps.Streams.Warning.ToList(), terminating);
     }
 
+    /// <summary>
+    /// Runs a script and stops it, as Ctrl+C does, once <paramref name="stopWhen"/> holds (polled); the result is
+    /// what it produced until it stopped. Fails when it finishes or times out first.
+    /// </summary>
+    public ScriptResult RunAndStop(string script, Func<bool> stopWhen, TimeSpan timeout, IDictionary<string, object?>? variables = null)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = runspace;
+        if (variables != null)
+            foreach (var (name, value) in variables) runspace.SessionStateProxy.SetVariable(name, value);
+        ps.AddScript(script);
+        var output = new PSDataCollection<PSObject>();
+        var pending = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!stopWhen())
+        {
+            if (pending.IsCompleted) throw new InvalidOperationException("The script finished before the stop condition held.");
+            if (clock.Elapsed > timeout) { ps.Stop(); throw new TimeoutException($"The stop condition did not hold within {timeout}."); }
+            Thread.Sleep(50);
+        }
+        ps.Stop();
+        Exception? terminating = null;
+        try
+        {
+            ps.EndInvoke(pending);
+        }
+        catch (RuntimeException e)
+        {
+            terminating = e;
+        }
+        return new ScriptResult(new Collection<PSObject>(output.ToList()), ps.Streams.Error.ToList(), ps.Streams.Warning.ToList(), terminating);
+    }
+
     public void Dispose() => runspace.Dispose();
 
     static string FindRepoRoot()

@@ -216,9 +216,10 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
         return (net.D, device, note);
     }
 
-    static readonly object SeedGate = new();
+    /// <summary>Held around torch.manual_seed and what draws from it right after (also by training).</summary>
+    internal static readonly object SeedGate = new();
 
-    static AudioNtt2020 Load(string path)
+    internal static AudioNtt2020 Load(string path)
     {
         Hashtable raw;
         try
