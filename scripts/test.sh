@@ -23,7 +23,7 @@ done
 counter() { grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s += $1} END {print s + 0}'; }
 passed=$(counter passed)
 failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted) ))
-skipped=$(counter notExecuted)
+skipped=$(( $(counter total) - $(counter executed) ))
 rm -rf "$results"
 [ "$failed" -eq 0 ] || status=1
 [ "$passed" -gt 0 ] || status=1
