@@ -28,13 +28,7 @@ public sealed class ClusterModel : IClusterAssigner
     public int InputDimensions => Centers.Columns;
 
     /// <summary>Raw vectors in the space the model was fitted in.</summary>
-    public DataMatrix Prepare(DataMatrix raw)
-    {
-        if (raw.Columns != InputDimensions)
-            throw new ArgumentException($"The model was fitted on {InputDimensions}-dimensional vectors; these have {raw.Columns}.");
-        var x = Standardizer?.Apply(raw) ?? raw;
-        return L2Normalize ? VectorPreprocessing.L2Normalize(x) : x;
-    }
+    public DataMatrix Prepare(DataMatrix raw) => VectorPreprocessing.Apply(raw, InputDimensions, Standardizer, L2Normalize);
 
     /// <summary>Nearest centre of each raw vector, and the distance to it.</summary>
     public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default)

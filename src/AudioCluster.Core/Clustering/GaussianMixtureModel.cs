@@ -32,10 +32,7 @@ public sealed class GaussianMixtureModel : IClusterAssigner
 
     public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default)
     {
-        if (raw.Columns != InputDimensions)
-            throw new ArgumentException($"The model was fitted on {InputDimensions}-dimensional vectors; these have {raw.Columns}.");
-        var x = Standardizer?.Apply(raw) ?? raw;
-        if (L2Normalize) x = VectorPreprocessing.L2Normalize(x);
+        var x = VectorPreprocessing.Apply(raw, InputDimensions, Standardizer, L2Normalize);
         var probabilities = new DataMatrix(x.Rows, ClusterCount);
         components.EStep(x, probabilities, new ParallelOptions { CancellationToken = cancellationToken });
         GaussianMixture.Exp(probabilities);

@@ -1,10 +1,8 @@
-using System.Collections;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using AudioCluster.Features;
 using AudioCluster.Runtime;
 using TorchSharp;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace AudioCluster.Encoders;
@@ -170,19 +168,7 @@ public sealed class EfficientAtEncoder : IAudioEncoder, IDisposable
 
     static EfficientAtNetwork Load(string path)
     {
-        Hashtable raw;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            raw = PyTorchUnpickler.UnpickleStateDict(stream);
-        }
-        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"'{path}' is not a PyTorch state dict saved with torch.save: {e.Message}", e);
-        }
-        var state = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry entry in raw)
-            if (entry.Value is Tensor t) state[(string)entry.Key] = t;
+        var state = TorchStateDict.Read(path);
         try
         {
             EfficientAtNetwork net;
