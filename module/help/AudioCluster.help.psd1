@@ -2428,9 +2428,10 @@ the same weights, and a run without -InitialModelPath starts from exactly the en
 Get-AudioEmbedding -Encoder ByolA -Seed gives. On a CPU this holds bit for bit on a machine with
 the same number of processors (libtorch uses all of them).
 
-The module ships the CPU build of libtorch. On 2 cores an epoch of the 3000 one-second-or-shorter
-FSDD clips takes about 3 minutes; the paper trains for 100 epochs on much more audio, so plan long
-trainings on a machine with many cores, and use -Resume to spread them over several sessions.
+The module ships the CPU build of libtorch. On 2 processor cores shared with other work, an epoch
+of the 3000 FSDD clips (batches of 64) took 3 to 10 minutes, 4 to 12 seconds a step; the paper
+trains for 100 epochs on much more audio, so plan long trainings on a machine with many cores,
+and use -Resume to spread them over several sessions.
 -Device Cuda or Auto uses a GPU when libtorch can, and the CPU otherwise, saying why (a warning
 with Cuda, a verbose message with Auto).
 
