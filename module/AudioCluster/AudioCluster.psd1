@@ -15,6 +15,7 @@
         'Get-AudioEmbedding'
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
+        'Invoke-TemiTraining'
         'Measure-ClusterQuality'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'

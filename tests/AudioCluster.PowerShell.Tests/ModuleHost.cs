@@ -53,6 +53,28 @@ public sealed class ModuleHost : IDisposable
         return new ScriptResult(output, ps.Streams.Error.ToList(), ps.Streams.Warning.ToList(), terminating);
     }
 
+    /// <summary>
+    /// Starts a script, waits until <paramref name="ready"/> holds for its streams (or the script ends), then
+    /// stops it as Ctrl+C does; returns the exception the stop surfaced (null if it finished first).
+    /// </summary>
+    public Exception? RunAndStop(string script, Func<PSDataStreams, bool> ready, TimeSpan timeout, IDictionary<string, object?>? variables = null)
+    {
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = runspace;
+        if (variables != null)
+            foreach (var (name, value) in variables) runspace.SessionStateProxy.SetVariable(name, value);
+        ps.AddScript(script);
+        var pending = ps.BeginInvoke();
+        var deadline = DateTime.UtcNow + timeout;
+        while (!ready(ps.Streams) && DateTime.UtcNow < deadline)
+            if (pending.AsyncWaitHandle.WaitOne(50)) break;
+        if (pending.IsCompleted) { ps.EndInvoke(pending); return null; }
+        ps.Stop();
+        try { ps.EndInvoke(pending); }
+        catch (Exception e) { return e; }
+        return null;
+    }
+
     public void Dispose() => runspace.Dispose();
 
     static string FindRepoRoot()

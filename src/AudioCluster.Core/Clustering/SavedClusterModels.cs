@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AudioCluster.DeepClustering;
 
 namespace AudioCluster.Clustering;
 
@@ -25,6 +26,7 @@ public static class SavedClusterModels
     static readonly Dictionary<string, Func<Stream, IClusterAssigner>> Readers = new()
     {
         [ClusterModel.FormatName] = s => ClusterModel.Load(s),
+        [TemiModel.FormatName] = s => TemiModel.Load(s),
     };
 
     public static IReadOnlyCollection<string> Formats => Readers.Keys;
