@@ -122,6 +122,10 @@ function Format-DefaultValue([object] $Value) {
     if ($Value -is [System.Management.Automation.SwitchParameter]) { return $Value.IsPresent.ToString() }
     if ($Value -is [bool]) { return $Value.ToString() }
     if ($Value -is [string]) { if ($Value.Length -eq 0) { return 'None' } return $Value }
+    if ($Value -is [System.Collections.IDictionary]) {
+        if ($Value.Count -eq 0) { return 'None' }
+        return ($Value.Keys | Sort-Object | ForEach-Object { "$_=$(Format-DefaultValue $Value[$_])" }) -join ', '
+    }
     if ($Value -is [System.Collections.IEnumerable]) {
         $items = @($Value)
         if ($items.Count -eq 0) { return 'None' }

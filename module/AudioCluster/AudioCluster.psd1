@@ -13,12 +13,21 @@
         'Import-Audio'
         'Get-Spectrogram'
         'Get-AudioEmbedding'
+        'Get-AudioTag'
+        'Invoke-ByolaTraining'
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Invoke-TemiTraining'
         'Measure-ClusterQuality'
+        'Export-ClusterReport'
+        'Export-Spectrogram'
+        'Invoke-ClusteringBenchmark'
         'New-SyntheticAudioSet'
         'Get-AudioClusterEnvironment'
+        'Export-AudioEmbedding'
+        'Import-AudioEmbedding'
+        'Export-AudioCluster'
+        'Undo-AudioClusterExport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,9 +1,9 @@
 <#
 .SYNOPSIS
-    Speed and clustering quality of the encoders on FSDD: BYOL-A forward clips/s, and K-means NMI
-    for digits (k = 10) and speakers (k = 6) of every encoder through the PowerShell pipeline.
+    Speed and clustering quality of the encoders on FSDD: BYOL-A and EfficientAT forward clips/s, and
+    K-means NMI for digits (k = 10) and speakers (k = 6) of every encoder through the PowerShell pipeline.
 .DESCRIPTION
-    Needs ../shared (FSDD, the BYOL-A weights, EfficientAT's ONNX export). Build first:
+    Needs ../shared (FSDD, the BYOL-A weights, EfficientAT's weights and ONNX export). Build first:
     dotnet build -c Release. The BYOL-A weights are read from ../shared and never copied.
 .EXAMPLE
     dotnet pwsh -NoProfile -File scripts/bench/Measure-Encoders.ps1
@@ -19,6 +19,7 @@ Import-Module (Join-Path $PSScriptRoot '../../out/AudioCluster/AudioCluster.psd1
 $recordings = Join-Path $Shared 'datasets/fsdd/recordings'
 $byola = Join-Path $Shared 'models/byol-a/AudioNTT2020-BYOLA-64x96d512.pth'
 $mn04 = Join-Path $Shared 'models/efficientat/mn04_as_embed.onnx'
+$mn04Weights = Join-Path $Shared 'models/efficientat/mn04_as_mAP_432.pt'
 $files = Get-ChildItem $recordings -Filter *.wav | Sort-Object Name
 $fsddMean = -4.830621158733959; $fsddStd = 5.225791218048569   # the reference's statistics of all 3000 clips
 
@@ -54,6 +55,32 @@ Measure-Forward '1 s clips, batch 64' 1 1 $oneSecond
 Measure-Forward '1 s clips, batch 64' 2 1 $oneSecond
 Measure-Forward '1 s clips, batch 64' 1 2 $oneSecond
 )
+
+# EfficientAT mn04 forward on precomputed normalised log-mels (32 kHz, 128 bins, hop 320).
+$effMels = [AudioCluster.Features.Spectrogram[]]($files | Import-Audio -SampleRate 32000 |
+    ForEach-Object { [AudioCluster.Encoders.EfficientAtEncoder]::LogMel($_.Samples, $_.Source, $null) })
+function Measure-EfficientAt([string] $What, [int] $TorchThreads, [int] $Parallel, $Inputs) {
+    $enc = [AudioCluster.Encoders.EfficientAtEncoder]::new([AudioCluster.Encoders.EfficientAtEncoderOptions]@{ WeightsPath = $mn04Weights; Threads = $TorchThreads })
+    try {
+        $null = $enc.Run([AudioCluster.Features.Spectrogram[]]$Inputs[0..31], $none, $Parallel)   # warm-up
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $null = $enc.Run($Inputs, $none, $Parallel)
+        [pscustomobject]@{ Measure = "EfficientAT mn04: $What"; TorchThreads = $TorchThreads; Workers = $Parallel; ClipsPerSecond = [math]::Round($Inputs.Count / $sw.Elapsed.TotalSeconds, 1) }
+    } finally { $enc.Dispose() }
+}
+$effOneSecond = [AudioCluster.Features.Spectrogram[]]@(foreach ($m in $effMels[0..639]) {
+    $data = [float[]]::new(128 * 101)
+    for ($b = 0; $b -lt 128; $b++) { for ($t = 0; $t -lt 101; $t++) { $data[$b * 101 + $t] = $m.Data[$b * $m.Frames + ($t % $m.Frames)] } }
+    [AudioCluster.Features.Spectrogram]::new($m.Source, $null, 'LogMel', 128, 101, 32000, 320, $data)
+})
+$speed += @(
+Measure-EfficientAt 'FSDD 3000 whole clips' 1 1 $effMels
+Measure-EfficientAt 'FSDD 3000 whole clips' 2 1 $effMels
+Measure-EfficientAt 'FSDD 3000 whole clips' 1 2 $effMels
+Measure-EfficientAt '1 s clips, batch 64' 1 1 $effOneSecond
+Measure-EfficientAt '1 s clips, batch 64' 2 1 $effOneSecond
+Measure-EfficientAt '1 s clips, batch 64' 1 2 $effOneSecond
+)
 $speed | Format-Table -AutoSize | Out-String -Width 220 | Out-Host
 }
 if ($SkipQuality) { return }
@@ -70,6 +97,7 @@ $configs = [ordered]@{
     'BYOL-A d512 (stats from input)'    = @{ Encoder = 'ByolA'; ModelPath = $byola }
     "BYOL-A random (seed $Seed)"        = @{ Encoder = 'ByolA'; Seed = $Seed }
     'EfficientAT mn04 (ONNX)'           = @{ Encoder = 'Onnx'; ModelPath = $mn04Local }
+    'EfficientAT mn04 (TorchSharp)'     = @{ Encoder = 'EfficientAT'; ModelPath = $mn04Weights }
 }
 try {
     $quality = foreach ($name in $configs.Keys) {

@@ -54,25 +54,36 @@ public sealed class ModuleHost : IDisposable
     }
 
     /// <summary>
-    /// Starts a script, waits until <paramref name="ready"/> holds for its streams (or the script ends), then
-    /// stops it as Ctrl+C does; returns the exception the stop surfaced (null if it finished first).
+    /// Runs a script and stops it, as Ctrl+C does, once <paramref name="stopWhen"/> holds (polled); the result is
+    /// what it produced until it stopped. Fails when it finishes or times out first.
     /// </summary>
-    public Exception? RunAndStop(string script, Func<PSDataStreams, bool> ready, TimeSpan timeout, IDictionary<string, object?>? variables = null)
+    public ScriptResult RunAndStop(string script, Func<bool> stopWhen, TimeSpan timeout, IDictionary<string, object?>? variables = null)
     {
         using var ps = System.Management.Automation.PowerShell.Create();
         ps.Runspace = runspace;
         if (variables != null)
             foreach (var (name, value) in variables) runspace.SessionStateProxy.SetVariable(name, value);
         ps.AddScript(script);
-        var pending = ps.BeginInvoke();
-        var deadline = DateTime.UtcNow + timeout;
-        while (!ready(ps.Streams) && DateTime.UtcNow < deadline)
-            if (pending.AsyncWaitHandle.WaitOne(50)) break;
-        if (pending.IsCompleted) { ps.EndInvoke(pending); return null; }
+        var output = new PSDataCollection<PSObject>();
+        var pending = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!stopWhen())
+        {
+            if (pending.IsCompleted) throw new InvalidOperationException("The script finished before the stop condition held.");
+            if (clock.Elapsed > timeout) { ps.Stop(); throw new TimeoutException($"The stop condition did not hold within {timeout}."); }
+            Thread.Sleep(50);
+        }
         ps.Stop();
-        try { ps.EndInvoke(pending); }
-        catch (Exception e) { return e; }
-        return null;
+        Exception? terminating = null;
+        try
+        {
+            ps.EndInvoke(pending);
+        }
+        catch (RuntimeException e)
+        {
+            terminating = e;
+        }
+        return new ScriptResult(new Collection<PSObject>(output.ToList()), ps.Streams.Error.ToList(), ps.Streams.Warning.ToList(), terminating);
     }
 
     public void Dispose() => runspace.Dispose();

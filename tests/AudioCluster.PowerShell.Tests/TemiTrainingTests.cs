@@ -149,12 +149,15 @@ public sealed class TemiTrainingTests : IClassFixture<ModuleHostFixture>, IDispo
     public void CtrlCStopsTrainingAndKeepsTheModelSoFar()
     {
         var model = Path.Combine(temp.Path, "stopped.json");
-        // Stopped a moment after training has begun (its first verbose line).
+        // Stopped a moment after training has begun (its first verbose line raises a flag).
+        var flag = Path.Combine(temp.Path, "started");
         DateTime? started = null;
-        var stopped = host.RunAndStop(Groups + "$points | Invoke-TemiTraining 3 -Heads 1 -Steps 10000000 -ModelPath $model -Verbose",
-            streams => Enumerable.Range(0, streams.Verbose.Count).Any(i => streams.Verbose[i].Message.StartsWith("TEMI:")) && DateTime.UtcNow - (started ??= DateTime.UtcNow) > TimeSpan.FromSeconds(1),
-            TimeSpan.FromSeconds(120), new Dictionary<string, object?> { ["model"] = model });
-        Assert.True(stopped is PipelineStoppedException, $"expected a stop, got {stopped?.GetType().Name}: {stopped?.Message}");
+        var stopped = host.RunAndStop(Groups + @"
+            $points | Invoke-TemiTraining 3 -Heads 1 -Steps 10000000 -ModelPath $model -Verbose 4>&1 |
+                ForEach-Object { if ($_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'TEMI:*') { New-Item -ItemType File $flag | Out-Null } }",
+            () => File.Exists(flag) && DateTime.UtcNow - (started ??= DateTime.UtcNow) > TimeSpan.FromSeconds(1),
+            TimeSpan.FromSeconds(120), new Dictionary<string, object?> { ["model"] = model, ["flag"] = flag });
+        Assert.True(stopped.Terminating is PipelineStoppedException, $"expected a stop, got {stopped.Terminating?.GetType().Name}: {stopped.Terminating?.Message}");
         Assert.True(File.Exists(model), "the model trained so far is kept");
         Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp", SearchOption.AllDirectories));
         var applied = Run("$points | Invoke-AudioClustering -ModelPath $model", ("model", model));

@@ -52,6 +52,8 @@ public sealed class ClusteringOutcome
     public required string Summary { get; init; }
     /// <summary>Centres that new points can be assigned to (cluster i = row i).</summary>
     public required DataMatrix Centers { get; init; }
+    /// <summary>The fitted mixture, for methods that are one (its saved model assigns by posterior).</summary>
+    public GaussianMixtureResult? Mixture { get; init; }
     public int ClusterCount => Centers.Rows;
     public int NoiseCount => Labels.Count(l => l < 0);
 }
@@ -108,7 +110,11 @@ public static class ClusterMethods
                 var g = GaussianMixture.Fit(data, new GaussianMixtureOptions(r.ClusterCount!.Value, r.CovarianceType, r.Restarts ?? 1, r.MaxIterations ?? 100, r.Tolerance ?? 1e-3, Seed: r.Seed), ct);
                 var outcome = FromLabels(data, g.Labels, g.Confidence, $"GaussianMixture(k={g.ClusterCount}, {r.CovarianceType}, seed={r.Seed})",
                     $"BIC {g.Bic:G8}, mean log-likelihood {g.MeanLogLikelihood:G6}, {(g.Converged ? "converged" : "not converged")} after {g.Iterations} iterations");
-                return outcome;
+                return new ClusteringOutcome
+                {
+                    Labels = outcome.Labels, Distances = outcome.Distances, Confidence = outcome.Confidence, Centers = g.Means,
+                    Description = outcome.Description, Summary = outcome.Summary, Mixture = g,
+                };
             }
             case ClusteringMethod.Spectral:
             {

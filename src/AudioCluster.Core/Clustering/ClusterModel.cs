@@ -28,13 +28,7 @@ public sealed class ClusterModel : IClusterAssigner
     public int InputDimensions => Centers.Columns;
 
     /// <summary>Raw vectors in the space the model was fitted in.</summary>
-    public DataMatrix Prepare(DataMatrix raw)
-    {
-        if (raw.Columns != InputDimensions)
-            throw new ArgumentException($"The model was fitted on {InputDimensions}-dimensional vectors; these have {raw.Columns}.");
-        var x = Standardizer?.Apply(raw) ?? raw;
-        return L2Normalize ? VectorPreprocessing.L2Normalize(x) : x;
-    }
+    public DataMatrix Prepare(DataMatrix raw) => VectorPreprocessing.Apply(raw, InputDimensions, Standardizer, L2Normalize);
 
     /// <summary>Nearest centre of each raw vector, and the distance to it.</summary>
     public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default)
@@ -63,19 +57,8 @@ public sealed class ClusterModel : IClusterAssigner
         w.WriteNumber("version", FormatVersion);
         w.WriteString("method", Method);
         w.WriteBoolean("l2Normalize", L2Normalize);
-        if (Standardizer != null)
-        {
-            WriteArray(w, "standardizeMean", Standardizer.Mean);
-            WriteArray(w, "standardizeScale", Standardizer.Scale);
-        }
-        w.WriteStartArray("centers");
-        for (int c = 0; c < Centers.Rows; c++)
-        {
-            w.WriteStartArray();
-            foreach (var v in Centers.Row(c)) w.WriteNumberValue(v);
-            w.WriteEndArray();
-        }
-        w.WriteEndArray();
+        Json.WriteStandardizer(w, Standardizer);
+        Json.WriteMatrix(w, "centers", Centers);
         w.WriteEndObject();
     }
 
@@ -85,35 +68,14 @@ public sealed class ClusterModel : IClusterAssigner
         {
             using var doc = JsonDocument.Parse(stream);
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var f) || f.GetString() != FormatName)
-                throw new InvalidDataException($"Not a cluster model: the format field is not \"{FormatName}\".");
-            int version = root.GetProperty("version").GetInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"Cluster model version {version} is not supported (this version reads {FormatVersion}).");
-            var rows = root.GetProperty("centers").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToList();
-            if (rows.Count == 0 || rows.Any(r => r.Length != rows[0].Length || r.Length == 0))
-                throw new InvalidDataException("Cluster model: the centres are missing or ragged.");
-            Standardizer? standardizer = null;
-            if (root.TryGetProperty("standardizeMean", out var mean))
-            {
-                standardizer = new Standardizer(Doubles(mean), Doubles(root.GetProperty("standardizeScale")));
-                if (standardizer.Mean.Length != rows[0].Length || standardizer.Scale.Length != rows[0].Length)
-                    throw new InvalidDataException("Cluster model: the standardisation does not match the centres' dimensions.");
-            }
-            return new ClusterModel(root.GetProperty("method").GetString() ?? "", standardizer, root.GetProperty("l2Normalize").GetBoolean(), DataMatrix.FromRows(rows));
+            Json.CheckFormat(root, FormatName, FormatVersion, "cluster model");
+            var centers = Json.ReadMatrix(root.GetProperty("centers"));
+            return new ClusterModel(root.GetProperty("method").GetString() ?? "", Json.ReadStandardizer(root, centers.Columns),
+                root.GetProperty("l2Normalize").GetBoolean(), centers);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new InvalidDataException("Not a readable cluster model: " + e.Message, e);
         }
-    }
-
-    static double[] Doubles(JsonElement e) => e.EnumerateArray().Select(v => v.GetDouble()).ToArray();
-
-    static void WriteArray(Utf8JsonWriter w, string name, double[] values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values) w.WriteNumberValue(v);
-        w.WriteEndArray();
     }
 }

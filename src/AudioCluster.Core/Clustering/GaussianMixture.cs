@@ -34,6 +34,8 @@ public sealed class GaussianMixtureResult
 {
     readonly GaussianMixture.Components _model;
 
+    internal GaussianMixture.Components Model => _model;
+
     internal GaussianMixtureResult(GaussianMixture.Components model, int[] labels, DataMatrix probabilities, double meanLogLikelihood,
         double lowerBound, int iterations, bool converged, int bestRestart)
     {
@@ -316,6 +318,13 @@ public static class GaussianMixture
                 for (int c = 0; c < k; c++) component(c);
             else Parallel.For(0, k, po, component);
 
+            return Build(type, means, nk, cov);
+        }
+
+        /// <summary>Components from their parameters: the precision factors follow from the covariances.</summary>
+        public static Components Build(CovarianceType type, DataMatrix means, double[] weights, double[] cov)
+        {
+            int k = means.Rows, d = means.Columns;
             var factor = new double[cov.Length];
             var logDet = new double[k];
             for (int c = 0; c < k; c++)
@@ -334,7 +343,7 @@ public static class GaussianMixture
             }
             return new Components
             {
-                Type = type, K = k, D = d, Means = means, Weights = nk, Covariance = cov,
+                Type = type, K = k, D = d, Means = means, Weights = weights, Covariance = cov,
                 PrecisionFactor = factor, LogDetPrecisionFactor = logDet,
             };
         }

@@ -26,6 +26,7 @@ public static class SavedClusterModels
     static readonly Dictionary<string, Func<Stream, IClusterAssigner>> Readers = new()
     {
         [ClusterModel.FormatName] = s => ClusterModel.Load(s),
+        [GaussianMixtureModel.FormatName] = s => GaussianMixtureModel.Load(s),
         [TemiModel.FormatName] = s => TemiModel.Load(s),
     };
 

@@ -9,6 +9,15 @@ public static class VectorPreprocessing
     /// </summary>
     public static DataMatrix Standardize(DataMatrix x) => Standardizer.Fit(x).Apply(x);
 
+    /// <summary>The preprocessing a saved model was fitted with, applied to new raw vectors.</summary>
+    public static DataMatrix Apply(DataMatrix raw, int dimensions, Standardizer? standardizer, bool l2Normalize)
+    {
+        if (raw.Columns != dimensions)
+            throw new ArgumentException($"The model was fitted on {dimensions}-dimensional vectors; these have {raw.Columns}.");
+        var x = standardizer?.Apply(raw) ?? raw;
+        return l2Normalize ? L2Normalize(x) : x;
+    }
+
     /// <summary>Scales every row to unit Euclidean length; all-zero rows stay zero. Returns a new matrix.</summary>
     public static DataMatrix L2Normalize(DataMatrix x)
     {

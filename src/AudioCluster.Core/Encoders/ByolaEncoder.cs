@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using AudioCluster.Audio;
@@ -216,25 +215,12 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
         return (net.D, device, note);
     }
 
-    static readonly object SeedGate = new();
+    /// <summary>Held around torch.manual_seed and what draws from it right after (also by training).</summary>
+    internal static readonly object SeedGate = new();
 
-    static AudioNtt2020 Load(string path)
+    internal static AudioNtt2020 Load(string path)
     {
-        Hashtable raw;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            raw = PyTorchUnpickler.UnpickleStateDict(stream);
-        }
-        catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"'{path}' is not a PyTorch state dict saved with torch.save: {e.Message}", e);
-        }
-        var state = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry entry in raw)
-        {
-            if (entry.Value is Tensor t) state[(string)entry.Key] = t;
-        }
+        var state = TorchStateDict.Read(path);
         try
         {
             if (!state.TryGetValue("fc.0.weight", out var fc0) || fc0.dim() != 2 || !state.TryGetValue("fc.3.weight", out var fc3))

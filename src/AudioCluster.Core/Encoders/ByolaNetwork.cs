@@ -34,12 +34,16 @@ internal sealed class AudioNtt2020 : Module<Tensor, Tensor>
     public int NMels { get; }
     public int D { get; }
 
+    static readonly Scalar One = 1f.ToScalar();
+
     public override Tensor forward(Tensor x)
     {
         var h = features.forward(x);                      // (B, C, F, T)
         h = h.permute(0, 3, 2, 1);                        // (B, T, F, C)
         h = h.reshape(h.shape[0], h.shape[1], -1);        // (B, T, F * C), as the authors flatten
         h = fc.forward(h);                                // (B, T, d)
-        return h.max(1).values + h.mean([1]);
+        // An explicit, long-lived alpha: the operator + makes a temporary Scalar that the GC may
+        // free while libtorch still reads it when clips run in parallel (TorchSharp 0.107).
+        return h.max(1).values.add_(h.mean([1]), One);
     }
 }

@@ -9,7 +9,7 @@ namespace AudioCluster.Encoders;
 public sealed record EncoderSettings
 {
     public EncoderKind Kind { get; init; } = EncoderKind.MelStats;
-    /// <summary>Weights: a .pth state dict (ByolA) or an .onnx model (Onnx).</summary>
+    /// <summary>Weights: a .pth state dict (ByolA), a .pt state dict (EfficientAT) or an .onnx model (Onnx).</summary>
     public string? ModelPath { get; init; }
     /// <summary>Null: not given (Cpu).</summary>
     public ComputeDevice? Device { get; init; }
@@ -33,8 +33,8 @@ public sealed record EncoderSettings
         switch (Kind)
         {
             case EncoderKind.MelStats:
-                Reject(ModelPath != null, nameof(ModelPath), "-ModelPath is for the ByolA and Onnx encoders; MelStats needs no weights.");
-                Reject(Device is not null and not ComputeDevice.Cpu, nameof(Device), "MelStats runs on the CPU only; -Device is for the ByolA and Onnx encoders.");
+                Reject(ModelPath != null, nameof(ModelPath), "-ModelPath is for the ByolA, EfficientAT and Onnx encoders; MelStats needs no weights.");
+                Reject(Device is not null and not ComputeDevice.Cpu, nameof(Device), "MelStats runs on the CPU only; -Device is for the ByolA, EfficientAT and Onnx encoders.");
                 Reject(Pooling != null, nameof(Pooling), "-Pooling is for the Onnx encoder.");
                 Reject(NormalizationMean != null || NormalizationStd != null, nameof(NormalizationMean), "-NormalizationMean and -NormalizationStd are for the ByolA and Onnx encoders.");
                 Reject(Seed != null, nameof(Seed), "-Seed is for the ByolA encoder without -ModelPath (random weights); MelStats has no random step.");
@@ -46,6 +46,14 @@ public sealed record EncoderSettings
             case EncoderKind.Onnx:
                 Reject(ModelPath == null, nameof(ModelPath), "-Encoder Onnx needs -ModelPath: the .onnx file (its settings in a JSON sidecar beside it, model.onnx.json).");
                 Reject(Seed != null, nameof(Seed), "-Seed is for the ByolA encoder without -ModelPath; an ONNX model has fixed weights.");
+                break;
+            case EncoderKind.EfficientAT:
+                Reject(ModelPath == null, nameof(ModelPath), "-Encoder EfficientAT needs -ModelPath: the authors' state dict, such as mn04_as_mAP_432.pt (for the ONNX export use -Encoder Onnx).");
+                Reject(ModelPath != null && ModelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase), nameof(ModelPath),
+                    "-Encoder EfficientAT takes the PyTorch state dict (.pt); run an .onnx export with -Encoder Onnx.");
+                Reject(Pooling != null, nameof(Pooling), "EfficientAT always averages its last feature map over frequency and time; -Pooling is for the Onnx encoder.");
+                Reject(NormalizationMean != null || NormalizationStd != null, nameof(NormalizationMean), "EfficientAT normalises its log-mel as trained, (x + 4.5) / 5; -NormalizationMean and -NormalizationStd are for the ByolA and Onnx encoders.");
+                Reject(Seed != null, nameof(Seed), "-Seed is for the ByolA encoder without -ModelPath; EfficientAT has fixed weights.");
                 break;
             default:
                 throw new ArgumentException($"Unknown encoder {Kind}.", nameof(Kind));
@@ -82,6 +90,8 @@ public sealed record EncoderSettings
                     Device = device,
                     Threads = threads,
                 });
+            case EncoderKind.EfficientAT:
+                return new EfficientAtEncoder(new EfficientAtEncoderOptions { WeightsPath = ModelPath!, Device = device, Threads = threads });
             case EncoderKind.Onnx:
                 if (Pooling == null && Normalization == null) return new OnnxEncoder(ModelPath!, null, device, threads);
                 var options = OnnxEncoderOptions.FromSidecar(ModelPath!, out _) ?? new OnnxEncoderOptions();

@@ -9,6 +9,8 @@ public enum EncoderKind
     ByolA,
     /// <summary>Any ONNX audio model, fed as its JSON sidecar declares.</summary>
     Onnx,
+    /// <summary>EfficientAT (MobileNetV3 trained on AudioSet) in TorchSharp, from the authors' state dict.</summary>
+    EfficientAT,
 }
 
 /// <summary>Turns one mono clip at the encoder's sample rate into a fixed-length vector. Thread-safe.</summary>

@@ -36,11 +36,21 @@ public sealed class NormalizationAccumulator
 
     public long Count { get { lock (gate) return count; } }
 
-    public void Add(ReadOnlySpan<float> values)
+    public void Add(ReadOnlySpan<float> values) => Add(Moments(values));
+
+    /// <summary>Adds the sums of one array computed earlier (and kept, say, in a cache): the
+    /// result is the same, bit for bit, as adding the array itself.</summary>
+    public void Add(ValueMoments moments)
+    {
+        lock (gate) { sum += moments.Sum; sumSquares += moments.SumOfSquares; count += moments.Count; }
+    }
+
+    /// <summary>The float64 sum and sum of squares of one array, as <see cref="Add(ReadOnlySpan{float})"/> adds them.</summary>
+    public static ValueMoments Moments(ReadOnlySpan<float> values)
     {
         double s = 0, ss = 0;
         foreach (var v in values) { s += v; ss += (double)v * v; }
-        lock (gate) { sum += s; sumSquares += ss; count += values.Length; }
+        return new ValueMoments(s, ss, values.Length);
     }
 
     /// <summary>Mean and population std; throws when nothing was added or every value was the same.</summary>
@@ -57,3 +67,6 @@ public sealed class NormalizationAccumulator
         }
     }
 }
+
+/// <summary>Sum, sum of squares and count of one array's values: its share of normalisation statistics.</summary>
+public readonly record struct ValueMoments(double Sum, double SumOfSquares, long Count);

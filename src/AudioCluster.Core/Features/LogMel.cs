@@ -8,7 +8,7 @@ public static class MelSpectrogram
     {
         var pipe = MelPipeline.Get(options);
         var mel = pipe.Mel(mono, out int frames);
-        return new Spectrogram(source, label, SpectrogramKind.Mel, options.NMels, frames, options.SampleRate, options.HopLength, mel);
+        return new Spectrogram(source, label, SpectrogramKind.Mel, options.NMels, frames, options.SampleRate, options.HopLength, mel) { Options = options };
     }
 }
 
@@ -21,6 +21,6 @@ public static class LogMel
         var pipe = MelPipeline.Get(options);
         var mel = pipe.Mel(mono, out int frames);
         pipe.Log(mel);
-        return new Spectrogram(source, label, SpectrogramKind.LogMel, options.NMels, frames, options.SampleRate, options.HopLength, mel);
+        return new Spectrogram(source, label, SpectrogramKind.LogMel, options.NMels, frames, options.SampleRate, options.HopLength, mel) { Options = options };
     }
 }

@@ -21,7 +21,7 @@ public static class Mfcc
         CheckCount(nMfcc, options.NMels);
         var mel = pipe.Mel(mono, out int frames);
         var mfcc = FromMel(mel, options.NMels, frames, nMfcc, logMels);
-        return new Spectrogram(source, label, SpectrogramKind.Mfcc, nMfcc, frames, options.SampleRate, options.HopLength, mfcc);
+        return new Spectrogram(source, label, SpectrogramKind.Mfcc, nMfcc, frames, options.SampleRate, options.HopLength, mfcc) { Options = options };
     }
 
     /// <summary>MFCC (nMfcc x frames) from a linear-amplitude mel spectrogram (nMels x frames, row-major).</summary>
@@ -129,6 +129,6 @@ public static class Deltas
     {
         ArgumentNullException.ThrowIfNull(s);
         return new Spectrogram(s.Source, s.Label, s.Kind, s.Bins, s.Frames, s.SampleRate, s.HopLength,
-                               Compute(s.Data, s.Bins, s.Frames, winLength));
+                               Compute(s.Data, s.Bins, s.Frames, winLength)) { Options = s.Options };
     }
 }

@@ -21,6 +21,8 @@ public sealed class Spectrogram
     public int SampleRate { get; }
     public int HopLength { get; }
     public float[] Data { get; }
+    /// <summary>The settings it was computed with (frequency range, mel scale), where known; drawing it needs them.</summary>
+    public MelSpectrogramOptions? Options { get; init; }
     public float this[int bin, int frame] => Data[bin * Frames + frame];
     public ReadOnlySpan<float> Row(int bin) => Data.AsSpan(bin * Frames, Frames);
     public TimeSpan Duration => TimeSpan.FromSeconds((double)Frames * HopLength / SampleRate);

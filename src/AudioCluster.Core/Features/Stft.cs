@@ -37,7 +37,7 @@ public static class Stft
             pipe.Frame(mono, t, spectrum);
             for (int f = 0; f < bins; f++) data[f * frames + t] = (float)spectrum[f];
         }
-        return new Spectrogram(source, label, SpectrogramKind.Power, bins, frames, options.SampleRate, options.HopLength, data);
+        return new Spectrogram(source, label, SpectrogramKind.Power, bins, frames, options.SampleRate, options.HopLength, data) { Options = options };
     }
 
     sealed class Scratch { public double[] Frame = [], Re = [], Im = []; public float[] Frame32 = [], Work32 = []; }

@@ -92,6 +92,11 @@ public sealed class CompressAudioEmbeddingCommand : VectorCollectingCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        // The saved projection does not keep the per-dimension mean and scale that -Standardize learns,
+        // so standardising would apply another scaling to new embeddings than the one fitted.
+        if (Standardize && (ParameterSetName == ApplySet || SaveModel != null))
+            ThrowParameterError("A saved PCA projection does not keep the scaling -Standardize learns from the input, so it could not be applied to new embeddings the same way; leave out -Standardize with -SaveModel and -ModelPath (PCA centres the data itself; -Whiten scales the components).",
+                ParameterSetName == ApplySet ? nameof(ModelPath) : nameof(SaveModel));
         if (ParameterSetName == ApplySet)
         {
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModelPath);

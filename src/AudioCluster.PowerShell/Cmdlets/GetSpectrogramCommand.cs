@@ -100,6 +100,9 @@ public sealed class GetSpectrogramCommand : ClipTransformCmdlet
             MelScale = MelScale,
             MelNorm = MelNorm,
             LogOffset = (float)LogOffset,
+            // torch.stft's float32 arithmetic where it applies (power-of-two sizes), so the
+            // numbers match torchaudio's to its own roundoff, even in nearly empty bands.
+            Float32Stft = RealFft32.Supports(FftSize),
         };
     }
 

@@ -146,8 +146,8 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
             ThrowParameterError("Ward linkage works on Euclidean distances only; use -Linkage Average, Complete or Single with -Metric Cosine.", nameof(Metric));
         if (SaveModel != null)
         {
-            if (Method is ClusteringMethod.Dbscan or ClusteringMethod.Hdbscan or ClusteringMethod.GaussianMixture)
-                ThrowParameterError($"-SaveModel keeps cluster centres, which assign new points faithfully for centroid methods only; {Method} models cannot be saved yet.", nameof(SaveModel));
+            if (Method is ClusteringMethod.Dbscan or ClusteringMethod.Hdbscan)
+                ThrowParameterError($"-SaveModel keeps cluster centres (or a mixture's components), which cannot say where {Method}'s noise begins; its models cannot be saved.", nameof(SaveModel));
             saveModelPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SaveModel);
             if (File.Exists(saveModelPath) && !Force)
                 ThrowParameterError($"'{saveModelPath}' exists; add -Force to overwrite it.", nameof(SaveModel));
@@ -205,7 +205,12 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
         }
         WriteVerbose($"{outcome.Description}: {data.Rows} vectors x {data.Columns} dimensions ({PreprocessingNote}); {outcome.Summary}; {clock.Elapsed.TotalSeconds:0.###} s");
         if (saveModelPath != null && ShouldProcess(saveModelPath, "Save the fitted clusters"))
-            AtomicFile.Write(saveModelPath, new ClusterModel(outcome.Description, FittedStandardizer, L2Normalize, outcome.Centers).Save);
+        {
+            Action<Stream> save = outcome.Mixture != null
+                ? new GaussianMixtureModel(outcome.Description, FittedStandardizer, L2Normalize, outcome.Mixture).Save
+                : new ClusterModel(outcome.Description, FittedStandardizer, L2Normalize, outcome.Centers).Save;
+            AtomicFile.Write(saveModelPath, save);
+        }
         for (int i = 0; i < Items.Count; i++)
             WriteOutput(i, outcome.Labels[i], outcome.Distances[i], outcome.Confidence?[i], outcome.Description);
     }

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Management.Automation;
 using AudioCluster.Clustering;
 using AudioCluster.Metrics;
@@ -75,6 +76,11 @@ public sealed class MeasureClusterQualityCommand : AudioClusterCmdlet
         {
             case float[] f: vectors.Add(f); break;
             case double[] d: vectors.Add(Array.ConvertAll(d, x => (float)x)); break;
+            // Any list of numbers, as Invoke-AudioClustering takes (a calculated property gives object[]).
+            case IEnumerable items and not string:
+                try { vectors.Add(VectorInput.ToFloats(items, allClusters.Count - 1)); }
+                catch (ArgumentException) { missingVector = true; }
+                break;
             default: missingVector = true; break;
         }
         var label = VectorInput.Text(InputObject, LabelProperty);

@@ -48,6 +48,18 @@ public abstract class AudioInputCmdlet : AudioClusterCmdlet
     /// <summary>Turns one decoded clip into the output object; runs on worker threads.</summary>
     protected abstract object Transform(AudioClip clip, CancellationToken cancellation);
 
+    /// <summary>Turns one file into the output object: decodes it and calls <see cref="Transform"/>
+    /// (a cmdlet with a cache may answer without decoding). Runs on worker threads.</summary>
+    protected virtual object TransformFile(string path, AudioReadOptions read, CancellationToken cancellation)
+    {
+        var clip = AudioDecoder.Decode(path, read);
+        cancellation.ThrowIfCancellationRequested();
+        return Transform(clip, cancellation);
+    }
+
+    /// <summary>An error of one input that must stop the whole command (a broken cache, say), or null.</summary>
+    protected virtual ErrorRecord? StoppingError(Exception error) => null;
+
     /// <summary>Checks parameters before any work; call ThrowParameterError on bad ones.</summary>
     protected virtual void ValidateParameters() { }
 
@@ -73,12 +85,9 @@ public abstract class AudioInputCmdlet : AudioClusterCmdlet
         }
         ValidateParameters();
         var read = ReadOptions;
-        batch = new((item, ct) =>
-        {
-            var clip = item.Clip ?? AudioDecoder.Decode(item.Path!, read with { Label = labels.LabelOf(item.Path!) });
-            ct.ThrowIfCancellationRequested();
-            return Transform(clip, ct);
-        });
+        batch = new((item, ct) => item.Clip != null
+            ? Transform(item.Clip, ct)
+            : TransformFile(item.Path!, read with { Label = labels.LabelOf(item.Path!) }, ct));
     }
 
     /// <summary>Queues an AudioClip given on the pipeline.</summary>
@@ -123,6 +132,7 @@ public abstract class AudioInputCmdlet : AudioClusterCmdlet
             var source = r.Input.Path ?? r.Input.Clip!.Source;
             if (r.Error != null)
             {
+                if (StoppingError(r.Error) is { } stop) ThrowTerminatingError(stop);
                 var category = r.Error is AudioDecodeException or InvalidDataException ? ErrorCategory.InvalidData : ErrorCategory.NotSpecified;
                 var message = r.Error.Message.Contains(source, StringComparison.Ordinal) ? r.Error.Message : $"'{source}': {r.Error.Message}";
                 WriteItemError(new IOException(message, r.Error), GetType().Name.Replace("Command", "") + ".Failed", category, source);

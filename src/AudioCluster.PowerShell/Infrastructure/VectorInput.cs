@@ -34,9 +34,12 @@ static class VectorInput
     public static PSObject WithInputProperties(object result, VectorItem item)
     {
         var output = PSObject.AsPSObject(result);
-        if (item.Original.BaseObject is AudioEmbedding) return output;
+        // Of an AudioEmbedding, only what was added to it (carried from an earlier step) is the input's
+        // own data; its typed properties (Encoder, Dimensions) do not belong on the result.
+        bool typed = item.Original.BaseObject is AudioEmbedding;
         foreach (var property in item.Original.Properties)
         {
+            if (typed && property is not PSNoteProperty) continue;
             if (property.Name == "Vector" || output.Properties[property.Name] != null) continue;
             object? value;
             try { value = property.Value; }
@@ -52,7 +55,7 @@ static class VectorInput
         return value == null ? null : LanguagePrimitives.ConvertTo<string>(value);
     }
 
-    static float[] ToFloats(IEnumerable items, int index)
+    public static float[] ToFloats(IEnumerable items, int index)
     {
         var list = new List<float>();
         foreach (var item in items)

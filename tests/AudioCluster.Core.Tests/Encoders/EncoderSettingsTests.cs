@@ -20,6 +20,11 @@ public class EncoderSettingsTests
         { new() { Kind = EncoderKind.ByolA, NormalizationMean = 1, NormalizationStd = -1 }, "NormalizationStd" },
         { new() { Kind = EncoderKind.ByolA, ModelPath = "/nonexistent/x.pth" }, "ModelPath" },
         { new() { Kind = EncoderKind.Onnx, ModelPath = Existing(), Seed = 0 }, "Seed" },
+        { new() { Kind = EncoderKind.EfficientAT }, "ModelPath" },
+        { new() { Kind = EncoderKind.EfficientAT, ModelPath = "/nonexistent/mn04.onnx" }, "ModelPath" },
+        { new() { Kind = EncoderKind.EfficientAT, ModelPath = Existing(), Pooling = TimePooling.Max }, "Pooling" },
+        { new() { Kind = EncoderKind.EfficientAT, ModelPath = Existing(), NormalizationMean = -4.5, NormalizationStd = 5 }, "NormalizationMean" },
+        { new() { Kind = EncoderKind.EfficientAT, ModelPath = Existing(), Seed = 1 }, "Seed" },
     };
 
     [Theory]
@@ -42,5 +47,6 @@ public class EncoderSettingsTests
         Assert.False(given.NeedsDatasetStatistics);
         Assert.Equal(new NormalizationStats(-4.8, 5.2), given.Normalization);
         new EncoderSettings { Kind = EncoderKind.Onnx, ModelPath = Existing(), Pooling = TimePooling.None }.Validate();
+        new EncoderSettings { Kind = EncoderKind.EfficientAT, ModelPath = Existing(), Device = ComputeDevice.Auto }.Validate();
     }
 }
