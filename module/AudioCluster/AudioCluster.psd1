@@ -17,6 +17,7 @@
         'Invoke-ByolaTraining'
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
+        'Invoke-TemiTraining'
         'Measure-ClusterQuality'
         'Export-ClusterReport'
         'Export-Spectrogram'

@@ -1252,6 +1252,144 @@ same for the old and the new clips. -Force overwrites clusters.json when the exa
         Links       = @('about_AudioCluster', 'Get-AudioEmbedding', 'Compress-AudioEmbedding', 'Measure-ClusterQuality')
     }
 
+    'Invoke-TemiTraining' = @{
+        Synopsis    = 'Clusters embeddings with TEMI: teacher and student heads trained on pairs of nearest neighbours, with libtorch.'
+        Description = @'
+Invoke-TemiTraining trains TEMI (Adaloglou et al., "Exploring the Limits of Deep Image Clustering
+using Pretrained Models", BMVC 2023) on the vectors from the pipeline and writes one
+AudioCluster.Clustering.ClusterAssignment per input: the cluster (0 to ClusterCount - 1) and its
+probability as Confidence. It takes AudioEmbedding objects from Get-AudioEmbedding, or any object
+with a numeric Vector property, as Invoke-AudioClustering does; the encoder stays frozen and only
+small clustering heads are trained.
+
+The method, as the paper's code runs it:
+- every input is paired with a partner drawn at random from its -Neighbors nearest neighbours by
+  cosine similarity (exact neighbours, computed once with libtorch);
+- -Heads heads are trained side by side. Each is a student and a teacher MLP: Linear(d, 512),
+  GELU, Linear(512, 256), L2 normalisation and a weight-normalised Linear(256, ClusterCount)
+  without bias. The teacher is an exponential moving average of the student (momentum 0.996);
+- the loss of a head is -(pmi(x, x') + pmi(x', x)) / 2, where pmi(x, x') is the log of the sum over
+  clusters of (q_student(c|x) q_teacher(c|x'))^0.6 divided by a running mean (momentum 0.9) of the
+  teacher's cluster probabilities, with softmax temperature 0.1. Each pair is weighted by how
+  much the teachers agree that x and x' share a cluster, averaged over the heads;
+- AdamW with a peak learning rate of -LearningRate x batch / 256, weight decay 1e-4, linear
+  warm-up over the first tenth of the steps and a cosine decay after it; batches of -BatchSize
+  pairs, reshuffled every epoch;
+- at the end, the head with the lowest mean loss over the last tenth of the steps is kept (no
+  labels are used), and each input goes to the cluster its teacher finds most probable.
+
+All heads are computed together as batched tensor operations, on the CPU or, with -Device Cuda or
+Auto, on a CUDA GPU that libtorch can use (the module ships the CPU build of libtorch; without
+a GPU the training runs on the CPU and -Verbose says so). On CPUs that multiply bfloat16 matrices
+natively (AVX-512 BF16 or AMX) the two wide matrix products of the heads run in bfloat16 with
+float32 weights and sums, several times faster; prediction is always float32.
+
+Two settings differ from the paper's for audio, by measurement on spoken digits (FSDD): the
+budget is counted in steps (-Steps, 2000 by default) instead of 100 epochs, because audio
+collections are small and an epoch is only a few steps; and the teacher momentum stays at 0.996
+(-MomentumSchedule Constant, as in the TEMI README's runs) instead of rising to 1 along a cosine,
+which in runs of a few thousand steps freezes the teacher too early.
+
+Small collections are handled: with fewer other inputs than -Neighbors, the partners come from
+all of them; a batch larger than the collection is cut to it (each step then uses every input).
+A -ClusterCount larger than the number of inputs, or fewer than 2 inputs, is a terminating error.
+-Steps and -Epochs cannot be combined.
+
+-ModelPath saves the kept head with its preprocessing (-Standardize, -L2Normalize) as a JSON file
+(format AudioCluster.TemiModel), written to a temporary file and renamed, so
+Invoke-AudioClustering -ModelPath can put new embeddings into the same clusters later. Progress
+shows the step, the loss and the time left; -Verbose logs the loss twenty times during training
+and then the chosen head, all heads' losses and the speed in steps per second. Ctrl+C stops
+training at the next step; with -ModelPath the best head so far is saved before the cmdlet stops,
+and nothing is written to the pipeline.
+
+The same vectors in the same order with the same parameters and -Seed give the same clusters on
+the same machine.
+'@
+        Parameters  = @{
+            InputObject       = 'The objects to cluster, normally AudioEmbedding objects on the pipeline. Any object with a numeric Vector property works; all vectors must have the same length.'
+            ClusterCount      = 'The number of clusters (K), at least 2 and at most the number of inputs. Required; it can be given by position or with its alias -K.'
+            Heads             = 'How many heads to train side by side (1 to 256); the one with the lowest loss is kept. 16 by default, as in the paper. The work grows with the number of heads.'
+            Neighbors         = 'Partners are drawn from this many nearest neighbours of each input (cosine similarity); 50 by default. Reduced to the number of inputs less one when there are fewer.'
+            Steps             = 'Optimiser steps to train for; 2000 by default. Cannot be combined with -Epochs.'
+            Epochs            = 'Trains for this many passes over the data instead of a number of steps. An epoch is the number of whole batches in the data (the last partial batch is dropped, as in the paper), at least one step.'
+            BatchSize         = 'Input-partner pairs per step; 1024 by default, cut to the number of inputs when larger.'
+            LearningRate      = 'Peak learning rate per 256 pairs of batch; the rate used is this times BatchSize / 256. 1e-4 by default, as in the paper.'
+            MomentumSchedule  = 'How the teacher follows the student. Constant (the default) keeps the EMA momentum at 0.996; Cosine raises it from 0.996 to 1 along a half cosine over the training, as the paper''s code does by default.'
+            Seed              = 'Seed of every random step: the initial weights, the shuffling and the partner draws; 0 by default. The same seed gives the same clusters on the same machine.'
+            Device            = 'Where to train: Cpu (the default), Cuda, or Auto (CUDA when libtorch has a GPU, else the CPU). Without a usable GPU, Cuda and Auto run on the CPU with a verbose note.'
+            ModelPath         = 'Saves the kept head and the preprocessing to this file (JSON), for Invoke-AudioClustering -ModelPath to assign new vectors. An existing file is only replaced with -Force.'
+            Force             = 'Overwrites the -ModelPath file when it exists.'
+            Standardize       = 'Scales every dimension to zero mean and unit variance before training (the scaling is saved with the model).'
+            L2Normalize       = 'Scales every vector to unit length before training (after -Standardize when both are given).'
+        }
+        Defaults    = @{
+            LearningRate = '0.0001'
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'Embeddings from Get-AudioEmbedding.' }
+            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a Vector property holding numbers, and optionally Source (or FullName, Path, Name) and Label properties.' }
+        )
+        Outputs     = @(
+            @{
+                Type        = 'AudioCluster.Clustering.ClusterAssignment'
+                Description = @'
+One assignment per valid input, in input order, keeping the input's other properties. Cluster is
+the teacher's most probable cluster, Confidence its probability, Distance is NaN (there are no
+centres), and Method records the settings and the kept head, for example
+'TEMI(k=4, heads=4, head=2, steps=100, seed=0)'.
+'@
+            }
+        )
+        Notes       = @'
+TEMI is a deep clustering method for frozen embeddings: it learns how to split what the encoder
+already separates. With embeddings that group sounds by speaker rather than by word, it finds
+speakers. Compare it with Invoke-AudioClustering on the same embeddings; scripts/bench/
+Measure-DeepClustering.ps1 in the source repository does that on a labelled folder.
+
+Training time grows with the number of inputs that fit a batch, the vector width, the number of
+heads and the steps; -Heads 1 is the quickest way to try settings.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Train on embeddings of a folder and score the clusters'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 10 | Out-Null
+$embeddings = Get-ChildItem ./demo -Filter *.wav | Get-AudioEmbedding -LabelPattern '^(?<label>[a-z]+)_'
+$embeddings | Invoke-TemiTraining -ClusterCount 4 -Heads 4 -Steps 100 -Standardize -Seed 0 | Measure-ClusterQuality
+'@
+                Remarks = @'
+Embeds 40 labelled clips once, trains four TEMI heads for 100 steps on the standardised vectors
+and compares the clusters with the labels. The labels play no part in the training.
+'@
+            }
+            @{
+                Title   = 'Save the model and assign new recordings later'
+                Code    = @'
+$embeddings | Invoke-TemiTraining 4 -Heads 4 -Steps 100 -Standardize -ModelPath ./temi.json -Force | Out-Null
+New-SyntheticAudioSet -Path ./new -ClassCount 4 -PerClass 3 -Seed 9 | Out-Null
+Get-AudioEmbedding -Path ./new | Invoke-AudioClustering -ModelPath ./temi.json | Format-Table Name, Cluster, Confidence
+'@
+                Remarks = @'
+-ModelPath keeps the chosen head and the standardisation learnt from the training vectors;
+Invoke-AudioClustering -ModelPath puts other recordings into the same clusters without training.
+'@
+            }
+            @{
+                Title   = 'Watch the training'
+                Code    = @'
+$embeddings | Invoke-TemiTraining -ClusterCount 4 -Heads 2 -Steps 40 -L2Normalize -Verbose 4>&1 |
+    Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+'@
+                Remarks = @'
+The verbose stream shows the settings that ran, the loss as training goes on, the head kept with
+every head's loss, and the speed.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Invoke-AudioClustering', 'Get-AudioEmbedding', 'Measure-ClusterQuality')
+    }
+
     'Measure-ClusterQuality' = @{
         Synopsis    = 'Scores clusters: against known labels (NMI, ARI, AMI, Hungarian accuracy, purity, V-measure and more) and, from the vectors alone, by silhouette, Calinski-Harabasz and Davies-Bouldin, as scikit-learn computes them.'
         Description = @'

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AudioCluster.DeepClustering;
 
 namespace AudioCluster.Clustering;
 
@@ -26,6 +27,7 @@ public static class SavedClusterModels
     {
         [ClusterModel.FormatName] = s => ClusterModel.Load(s),
         [GaussianMixtureModel.FormatName] = s => GaussianMixtureModel.Load(s),
+        [TemiModel.FormatName] = s => TemiModel.Load(s),
     };
 
     public static IReadOnlyCollection<string> Formats => Readers.Keys;

@@ -17,6 +17,9 @@ public abstract class AudioClusterCmdlet : PSCmdlet
 
     protected override void BeginProcessing() => clock.Start();
 
+    /// <summary>Starts the ETA clock again, for work that begins only after the input has been collected.</summary>
+    protected void RestartProgressClock() => clock.Restart();
+
     protected override void StopProcessing() => cancellation.Cancel();
 
     /// <summary>Activity id per cmdlet type, so nested pipelines show separate bars.</summary>

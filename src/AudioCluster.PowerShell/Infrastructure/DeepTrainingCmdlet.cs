@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using AudioCluster.Clustering;
+using AudioCluster.DeepClustering;
+using AudioCluster.Runtime;
+using AudioCluster.Storage;
+
+namespace AudioCluster.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base of the cmdlets that train a deep clustering model on collected vectors: the parameters they
+/// share (-ClusterCount, -Seed, -Device, -ModelPath, -Force), a training loop run on a worker while this
+/// thread shows its progress and log, and the model written atomically, also when Ctrl+C stops training.
+/// </summary>
+public abstract class DeepTrainingCmdlet : VectorCollectingCmdlet
+{
+    /// <summary>Clusters to find (K).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("K")]
+    [ValidateRange(2, 100000)]
+    public int ClusterCount { get; set; }
+
+    /// <summary>Seed of every random step (initialisation, shuffling, partner draws).</summary>
+    [Parameter]
+    public int Seed { get; set; }
+
+    /// <summary>Cpu, Cuda, or Auto (CUDA when libtorch has a device, else the CPU).</summary>
+    [Parameter]
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
+    /// <summary>Save the trained model here, for Invoke-AudioClustering -ModelPath to assign new vectors.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelPath { get; set; }
+
+    /// <summary>Overwrite the -ModelPath file when it exists.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>The resolved -ModelPath when the model is to be written (not with -WhatIf or a declined -Confirm).</summary>
+    protected string? ModelFile { get; private set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (ModelPath == null) return;
+        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModelPath);
+        if (Directory.Exists(path))
+            ThrowParameterError($"-ModelPath '{path}' is a folder; give a file name.", nameof(ModelPath));
+        if (File.Exists(path) && !Force)
+            ThrowParameterError($"'{path}' exists; add -Force to overwrite it.", nameof(ModelPath));
+        ModelFile = path;
+    }
+
+    /// <summary>Asks -WhatIf/-Confirm once, before training, whether the model will be written.</summary>
+    protected void ConfirmModelFile(string what)
+    {
+        if (ModelFile != null && !ShouldProcess(ModelFile, what)) ModelFile = null;
+    }
+
+    protected void SaveModel(Action<Stream> write)
+    {
+        if (ModelFile != null) AtomicFile.Write(ModelFile, write);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="train"/> on a worker; this thread shows its progress (step of total, loss,
+    /// time left) and writes its log lines as verbose messages. Exceptions come back unchanged.
+    /// </summary>
+    protected T RunTraining<T>(string activity, Func<IProgress<TrainingProgress>, Action<string>, T> train)
+    {
+        var latest = new LatestTraining();
+        var lines = new ConcurrentQueue<string>();
+        RestartProgressClock();
+        var task = Task.Run(() => train(latest, lines.Enqueue));
+        // After Ctrl+C the pipeline refuses every write: keep waiting quietly for the worker to stop at its next step.
+        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(200))
+            Show(() =>
+            {
+                FlushLog(lines);
+                if (latest.Value is { } p)
+                    ReportProgress(activity, p.Step, p.TotalSteps, p.Loss is double loss ? $"step {p.Step} of {p.TotalSteps}, loss {loss:F4}" : $"step {p.Step} of {p.TotalSteps}");
+            });
+        Show(() =>
+        {
+            FlushLog(lines);
+            CompleteProgress(activity);
+        });
+        return task.GetAwaiter().GetResult();
+    }
+
+    void Show(Action write)
+    {
+        if (Cancellation.IsCancellationRequested) return;
+        try { write(); }
+        catch (PipelineStoppedException) { }   // Ctrl+C arrived during the write
+    }
+
+    void FlushLog(ConcurrentQueue<string> lines)
+    {
+        while (lines.TryDequeue(out var line)) WriteVerbose(line);
+    }
+
+    /// <summary>Terminating errors for what the data or the machine cannot support.</summary>
+    protected void ThrowTrainingError(Exception e, object? target)
+    {
+        var (id, category) = e switch
+        {
+            ArgumentException => ("InvalidTraining", ErrorCategory.InvalidArgument),
+            InvalidOperationException => ("TrainingFailed", ErrorCategory.NotInstalled),
+            _ => ("TrainingFailed", ErrorCategory.NotSpecified),
+        };
+        ThrowTerminatingError(new ErrorRecord(e, id, category, target));
+    }
+
+    sealed class LatestTraining : IProgress<TrainingProgress>
+    {
+        TrainingProgress? value;
+        public TrainingProgress? Value => Volatile.Read(ref value);
+        public void Report(TrainingProgress p) => Volatile.Write(ref value, p);
+    }
+}
