@@ -36,7 +36,7 @@ param(
     [Parameter(ParameterSetName = 'Speed')] [int] $SpeedSteps = 8000,
     [Parameter(ParameterSetName = 'Speed')] [int[]] $SpeedHeads = @(1, 16),
     # libtorch intra-op threads (process-wide); 0 keeps libtorch's default (one per core).
-    [Parameter(ParameterSetName = 'Speed')] [int] $Threads = 0
+    [int] $Threads = 0
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../../out/AudioCluster/AudioCluster.psd1')
@@ -47,11 +47,12 @@ function Format-MeanStd([double[]] $Values, [string] $Format = 'F3') {
     '{0} +- {1}' -f $mean.ToString($Format), ([math]::Sqrt($var)).ToString($Format)
 }
 
+if ($Threads -gt 0) {
+    [AudioCluster.Runtime.NativeStacks]::EnsureTorch()
+    [TorchSharp.torch]::set_num_threads($Threads)
+}
+
 if ($Speed) {
-    if ($Threads -gt 0) {
-        [AudioCluster.Runtime.NativeStacks]::EnsureTorch()
-        [TorchSharp.torch]::set_num_threads($Threads)
-    }
     # Well-separated random groups, so the run looks like a real one (probabilities sharpen).
     $rng = [Random]::new(1)
     $centres = foreach ($c in 0..9) { , [float[]]@(foreach ($j in 1..512) { $rng.NextDouble() * 2 - 1 }) }
@@ -126,5 +127,5 @@ $table = foreach ($name in $runs.Keys) {
     }
 }
 "$Encoder embeddings of $($embeddings.Count) files ($([math]::Round($embedSeconds, 1)) s), k = $ClusterCount, seeds $($Seeds -join ', ')" +
-    $(if ($TemiParameters.Count) { ', TEMI ' + (($TemiParameters.GetEnumerator() | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ') } else { '' })
+    $(if ($TemiParameters.Count) { ', TEMI ' + (($TemiParameters.GetEnumerator() | Sort-Object Key | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ') } else { '' })
 $table | Format-Table -AutoSize | Out-String -Width 200
