@@ -30,11 +30,13 @@ param(
     [Parameter(ParameterSetName = 'Quality')] [ValidateSet('MelStats', 'ByolA', 'Onnx')] [string] $Encoder = 'MelStats',
     [Parameter(ParameterSetName = 'Quality')] [string] $EncoderModelPath,
     [Parameter(ParameterSetName = 'Quality')] [int[]] $Seeds = @(0, 1, 2),
-    [Parameter(ParameterSetName = 'Quality')] [ValidateSet('Standardize', 'L2Normalize', 'Both', 'None')] [string[]] $TemiPreprocessing = @('Standardize', 'L2Normalize'),
+    [Parameter(ParameterSetName = 'Quality')] [ValidateSet('Standardize', 'L2Normalize', 'Both', 'None')] [string[]] $TemiPreprocessing = @('None'),
     [Parameter(ParameterSetName = 'Quality')] [hashtable] $TemiParameters = @{},
     [Parameter(ParameterSetName = 'Speed', Mandatory)] [switch] $Speed,
     [Parameter(ParameterSetName = 'Speed')] [int] $SpeedSteps = 8000,
-    [Parameter(ParameterSetName = 'Speed')] [int[]] $SpeedHeads = @(1, 16)
+    [Parameter(ParameterSetName = 'Speed')] [int[]] $SpeedHeads = @(1, 16),
+    # libtorch intra-op threads (process-wide); 0 keeps libtorch's default (one per core).
+    [int] $Threads = 0
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../../out/AudioCluster/AudioCluster.psd1')
@@ -43,6 +45,11 @@ function Format-MeanStd([double[]] $Values, [string] $Format = 'F3') {
     $mean = ($Values | Measure-Object -Average).Average
     $var = ($Values | ForEach-Object { ($_ - $mean) * ($_ - $mean) } | Measure-Object -Sum).Sum / [math]::Max(1, $Values.Count - 1)
     '{0} +- {1}' -f $mean.ToString($Format), ([math]::Sqrt($var)).ToString($Format)
+}
+
+if ($Threads -gt 0) {
+    [AudioCluster.Runtime.NativeStacks]::EnsureTorch()
+    [TorchSharp.torch]::set_num_threads($Threads)
 }
 
 if ($Speed) {
@@ -75,7 +82,8 @@ if ($Speed) {
     }
     $one = ($rows | Where-Object Heads -eq 1 | Select-Object -First 1).'Steps/s'
     foreach ($r in $rows) { $r | Add-Member -NotePropertyName 'Time vs 1 head' -NotePropertyValue ([math]::Round($one / $r.'Steps/s', 2)) }
-    "TEMI speed, 3000 x 512 vectors, batch 1024, libtorch threads $([TorchSharp.torch]::get_num_threads()), $([Environment]::ProcessorCount) logical CPUs"
+    $load = if (Test-Path /proc/loadavg) { ', load average ' + (Get-Content /proc/loadavg).Split(' ')[0] } else { '' }
+    "TEMI speed, 3000 x 512 vectors, batch 1024, libtorch threads $([TorchSharp.torch]::get_num_threads()), $([Environment]::ProcessorCount) logical CPUs$load"
     $rows | Format-Table -AutoSize | Out-String -Width 200
     return
 }
@@ -119,5 +127,5 @@ $table = foreach ($name in $runs.Keys) {
     }
 }
 "$Encoder embeddings of $($embeddings.Count) files ($([math]::Round($embedSeconds, 1)) s), k = $ClusterCount, seeds $($Seeds -join ', ')" +
-    $(if ($TemiParameters.Count) { ', TEMI ' + (($TemiParameters.GetEnumerator() | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ') } else { '' })
+    $(if ($TemiParameters.Count) { ', TEMI ' + (($TemiParameters.GetEnumerator() | Sort-Object Key | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ') } else { '' })
 $table | Format-Table -AutoSize | Out-String -Width 200

@@ -61,12 +61,8 @@ public sealed class TemiModel : IClusterAssigner
     public int InputDimensions => Head.InputDimensions;
     public int ClusterCount => Head.ClusterCount;
 
-    public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default)
-    {
-        if (raw.Columns != InputDimensions)
-            throw new ArgumentException($"The model was trained on {InputDimensions}-dimensional vectors; these have {raw.Columns}.");
-        return Predict(Preparation.Apply(raw), cancellationToken);
-    }
+    public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default) =>
+        Predict(Preparation.Apply(raw, InputDimensions), cancellationToken);
 
     /// <summary>Cluster and its probability for vectors already prepared (standardised / normalised) as in training.</summary>
     public ClusterAssignments Predict(DataMatrix prepared, CancellationToken cancellationToken = default)

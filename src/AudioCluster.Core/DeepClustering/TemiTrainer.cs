@@ -65,17 +65,17 @@ public static class TemiTrainer
         public readonly Tensor W1 = w1, B1 = b1, W2 = w2, B2 = b2, V = v, G = g;
         public Tensor[] All => [W1, B1, W2, B2, V, G];
 
+        /// <summary>Logits of every head, [H, N, K], for inputs x [N, d] (already bfloat16 when <see cref="BFloat16"/> is set).</summary>
         public Tensor Logits(Tensor x, int heads)
         {
-            var hidden = nn.functional.gelu(Product(x, W1) + B1);                       // [N, H*hidden]
-            var h = hidden.view(x.shape[0], heads, -1).transpose(0, 1);                  // [H, N, hidden]
-            var z = nn.functional.normalize(Product(h, W2) + B2, p: 2, dim: -1);         // [H, N, bottleneck]
-            return bmm(z, LastLayer());                                                  // [H, N, K]
+            // In bfloat16 the hidden layer stays bfloat16 (as autocast keeps it), so no float32 copies of the widest tensor.
+            var type = BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+            var hidden = nn.functional.gelu(addmm(B1.to(type), x, W1.to(type), 1, 1));     // [N, H*hidden]
+            var h = hidden.view(x.shape[0], heads, -1).transpose(0, 1);                       // [H, N, hidden]
+            var projected = (bmm(h, W2.to(type)) + B2.to(type)).to(ScalarType.Float32);       // [H, N, bottleneck]
+            var z = nn.functional.normalize(projected, p: 2, dim: -1);
+            return bmm(z, LastLayer());                                                       // [H, N, K]
         }
-
-        Tensor Product(Tensor a, Tensor b) => BFloat16
-            ? a.to(ScalarType.BFloat16).matmul(b.to(ScalarType.BFloat16)).to(ScalarType.Float32)
-            : a.matmul(b);
 
         public Tensor LastLayer() => V * (G / V.norm(1, keepdim: true, p: 2));
 
@@ -121,12 +121,11 @@ public static class TemiTrainer
             new Parameter(Init(zeros(heads, 1, bottleneck))),
             new Parameter(Init((rand(new long[] { heads, bottleneck, k }, generator: random) * 2 - 1) / Math.Sqrt(bottleneck))),
             new Parameter(Init(ones(heads, 1, k))));
-        using var teacherScope = no_grad();
         bool bf16 = o.Precision == MatmulPrecision.BFloat16 || (o.Precision == MatmulPrecision.Auto && deviceName == "cpu" && TorchTraining.CpuHasFastBFloat16());
         student.BFloat16 = bf16;
+        // The teacher starts as a copy of the student and is never trained, only averaged.
         var teacher = new HeadStack(student.W1.detach().clone(), student.B1.detach().clone(), student.W2.detach().clone(),
             student.B2.detach().clone(), student.V.detach().clone(), student.G.detach().clone()) { BFloat16 = bf16 };
-        teacherScope.Dispose();
 
         // Biases are not decayed (the paper's get_params_groups); matrices and g are.
         double scale = batch / 256.0, peak = o.LearningRate * scale, floor = o.MinLearningRate * scale;
@@ -177,6 +176,7 @@ public static class TemiTrainer
             // the heads run once per distinct row and the rows are spread back, the same numbers for less work.
             var (rows, spread, _) = cat(new[] { index, partner }).unique(sorted: true, return_inverse: true, return_counts: false);
             var inputs = x.index_select(0, rows.to(device));
+            if (bf16) inputs = inputs.to(ScalarType.BFloat16);
             spread = spread.to(device);
 
             Tensor teacherLogp, weight;

@@ -14,11 +14,7 @@ public sealed record VectorPreparation(Standardizer? Standardizer, bool L2Normal
 {
     public static VectorPreparation None { get; } = new(null, false);
 
-    public DataMatrix Apply(DataMatrix raw)
-    {
-        var x = Standardizer?.Apply(raw) ?? raw;
-        return L2Normalize ? VectorPreprocessing.L2Normalize(x) : x;
-    }
+    public DataMatrix Apply(DataMatrix raw, int dimensions) => VectorPreprocessing.Apply(raw, dimensions, Standardizer, L2Normalize);
 
     public string Describe() => (Standardizer != null, L2Normalize) switch
     {
