@@ -18,6 +18,7 @@
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Invoke-TemiTraining'
+        'Invoke-SpiceTraining'
         'Measure-ClusterQuality'
         'Export-ClusterReport'
         'Export-Spectrogram'

@@ -1394,6 +1394,163 @@ every head's loss, and the speed.
         Links       = @('about_AudioCluster', 'Invoke-AudioClustering', 'Get-AudioEmbedding', 'Measure-ClusterQuality')
     }
 
+    'Invoke-SpiceTraining' = @{
+        Synopsis    = 'Clusters embeddings with SPICE-Self: clustering heads trained on prototype pseudo-labels (SPICE stage 2 on frozen embeddings), with libtorch.'
+        Description = @'
+Invoke-SpiceTraining trains the clustering heads of SPICE (Niu and Wang, "SPICE: Semantic
+Pseudo-labeling for Image Clustering", IEEE TIP 2022) on the vectors from the pipeline and writes
+one AudioCluster.Clustering.ClusterAssignment per input: the cluster (0 to ClusterCount - 1) and its
+probability as Confidence. It takes AudioEmbedding objects from Get-AudioEmbedding, or any object
+with a numeric Vector property, as Invoke-AudioClustering does.
+
+SPICE has three stages: (1) a self-supervised encoder, (2) SPICE-Self, clustering heads trained on
+the frozen encoder's embeddings, and (3) joint training of encoder and head on reliable
+pseudo-labels. From embeddings this cmdlet runs stage 2; the encoder (stage 1) is whatever made the
+embeddings (Get-AudioEmbedding -Encoder ByolA, EfficientAT, ...). -Verbose and the Method of every
+output say which stages ran: "SPICE stage 2 (frozen embeddings)".
+
+Stage 2, as the paper's official code runs it:
+- -Heads heads (10 by default) are trained side by side, each an MLP [d, 512, ClusterCount]
+  (Linear, ReLU, Linear, softmax), initialised as PyTorch initialises Linear layers;
+- the inputs are taken in batches of -BatchSize (M, 5000 by default, all inputs when there are
+  fewer). For each batch every head scores the clean vectors; for each cluster, the
+  -ConfidentRatio x M/K inputs the head finds most probable (0.5 x M/K by default) are averaged into
+  a prototype (on L2-normalised vectors), and the -PseudoLabelRatio x M/K inputs most similar to the
+  prototype by cosine (M/K by default) take that cluster as pseudo-label (an input can be picked for
+  two clusters, as in the paper);
+- the heads then learn those pseudo-labels on a strong view of each input: cross-entropy over the
+  head's softmax output (as the official code, whose loss takes the probabilities as logits), Adam
+  with learning rate -LearningRate (0.005) and no weight decay, -Repeats passes (8) over the
+  pseudo-labelled inputs in batches of -TrainBatchSize (128); then the next batch is labelled;
+- after every epoch (every batch of the data labelled once) the same labelling over all inputs,
+  on the clean vectors, scores every head; the head with the lowest loss at its best moment is kept
+  (no labels are used), and each input goes to the cluster that head finds most probable.
+
+All heads are computed together as batched tensor operations, on the CPU or, with -Device Cuda or
+Auto, on a CUDA GPU that libtorch can use (without one the training runs on the CPU and -Verbose
+says so). On CPUs that multiply bfloat16 matrices natively (AVX-512 BF16 or AMX) the heads' matrix
+products in training compute in bfloat16 (the weights stay float32); prediction is float32.
+
+Where audio embeddings forced a change from the paper:
+- the strong view. The paper augments images (crops, colour changes, cutout) and passes them
+  through the frozen encoder; here only the embeddings exist. The strong view of an input is the
+  embedding of one of its -AugmentNeighbors nearest neighbours by cosine (20 by default, drawn anew
+  at every step, as TEMI and SCAN use neighbours as views of one sample), with -FeatureDropout
+  (0.1) of its values zeroed and the rest scaled up. -AugmentNeighbors 0 -FeatureDropout 0 trains
+  on the clean vectors;
+- the budget is counted in steps (-Steps, 2000 by default: about 11 labellings of 3,000 clips)
+  instead of the paper's 100 epochs, because audio collections are small and several hundred
+  thousand steps would buy little;
+- the heads' input is the vectors as given (or as -Standardize / -L2Normalize prepare them); the
+  prototypes always use their L2-normalised form, as the paper's cosine similarities do.
+
+Small collections are handled: a batch larger than the collection is cut to it; with fewer than 2
+inputs per cluster in a batch each prototype still uses one input and labels one; a training batch
+larger than the pseudo-labelled inputs is cut to them; with fewer other inputs than
+-AugmentNeighbors the neighbours are all of them. A changed default is a verbose note, a changed
+explicit setting a warning. A -ClusterCount larger than the number of inputs, a batch smaller than
+-ClusterCount, or fewer than 2 inputs is a terminating error. -Steps and -Epochs cannot be combined.
+
+-ModelPath saves the kept head with its preprocessing (-Standardize, -L2Normalize) as a JSON file
+(format AudioCluster.SpiceModel), written to a temporary file and renamed, so
+Invoke-AudioClustering -ModelPath puts new embeddings into the same clusters later. Progress shows
+the step and the time left; -Verbose logs the settings that ran, then per epoch (at most about
+twenty lines) the training loss of the heads, the selection loss and the lowest head, and the
+speed, and finally the head kept and when. Ctrl+C stops training at the next step; with -ModelPath
+the best head so far is saved before the cmdlet stops, and nothing is written to the pipeline.
+
+The same vectors in the same order with the same parameters and -Seed give the same clusters on
+the same machine.
+'@
+        Parameters  = @{
+            InputObject       = 'The objects to cluster, normally AudioEmbedding objects on the pipeline. Any object with a numeric Vector property works; all vectors must have the same length.'
+            ClusterCount      = 'The number of clusters (K), at least 2 and at most the number of inputs. Required; it can be given by position or with its alias -K.'
+            Heads             = 'How many heads to train side by side (1 to 256); the one with the lowest selection loss is kept. 10 by default, as in the paper. The work grows with the number of heads.'
+            Steps             = 'Optimiser steps to train for (each on -TrainBatchSize pseudo-labelled inputs); 2000 by default. Cannot be combined with -Epochs.'
+            Epochs            = 'Trains for this many passes over the data instead of a number of steps. In an epoch every whole batch of -BatchSize inputs is labelled once (a last partial batch is dropped, as in the paper) and trained on for -Repeats passes.'
+            BatchSize         = 'Inputs pseudo-labelled together (M); 5000 by default, as in the paper, cut to the number of inputs when larger. Prototypes and pseudo-labels come from one batch at a time; it must hold at least ClusterCount inputs.'
+            TrainBatchSize    = 'Pseudo-labelled inputs per optimiser step; 128 by default, as in the paper. Cut to the number of pseudo-labelled inputs of a batch when larger.'
+            Repeats           = 'Passes over a batch''s pseudo-labelled inputs before the next batch is labelled (1 to 1000); 8 by default, as in the paper.'
+            LearningRate      = 'Learning rate of Adam; 0.005 by default, as in the paper.'
+            ConfidentRatio    = 'Share of BatchSize / ClusterCount inputs, the most probable ones of each cluster, averaged into its prototype; 0.5 by default (the paper''s center_ratio). Between 0 and 1.'
+            PseudoLabelRatio  = 'Share of BatchSize / ClusterCount inputs, the most similar ones to each prototype, that take its cluster as pseudo-label; 1 by default, as in the paper. Between 0 and 1.'
+            AugmentNeighbors  = 'The strong view of an input is the embedding of one of its this many nearest neighbours (cosine), drawn anew at every step; 20 by default. 0 uses the input itself. Reduced to the number of inputs less one when there are fewer.'
+            FeatureDropout    = 'Share of the strong view''s values set to zero at random (the rest scaled by 1 / (1 - share)); 0.1 by default, 0 turns it off. Between 0 and 0.95.'
+            Seed              = 'Seed of every random step: the initial weights, the shuffling, the neighbour draws and the dropout; 0 by default. The same seed gives the same clusters on the same machine.'
+            Device            = 'Where to train: Cpu (the default), Cuda, or Auto (CUDA when libtorch has a GPU, else the CPU). Without a usable GPU, Cuda and Auto run on the CPU with a verbose note.'
+            ModelPath         = 'Saves the kept head and the preprocessing to this file (JSON), for Invoke-AudioClustering -ModelPath to assign new vectors. An existing file is only replaced with -Force.'
+            Force             = 'Overwrites the -ModelPath file when it exists.'
+            Standardize       = 'Scales every dimension to zero mean and unit variance before training (the scaling is saved with the model).'
+            L2Normalize       = 'Scales every vector to unit length before training (after -Standardize when both are given).'
+        }
+        Defaults    = @{
+            LearningRate = '0.005'
+        }
+        Inputs      = @(
+            @{ Type = 'AudioCluster.Encoders.AudioEmbedding'; Description = 'Embeddings from Get-AudioEmbedding.' }
+            @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with a Vector property holding numbers, and optionally Source (or FullName, Path, Name) and Label properties.' }
+        )
+        Outputs     = @(
+            @{
+                Type        = 'AudioCluster.Clustering.ClusterAssignment'
+                Description = @'
+One assignment per valid input, in input order, keeping the input's other properties. Cluster is
+the kept head's most probable cluster, Confidence its probability, Distance is NaN (there are no
+centres), and Method records the stages that ran, the settings and the kept head, for example
+'SPICE stage 2 (frozen embeddings): SPICE-Self(k=4, heads=4, head=2, steps=300, seed=0)'.
+'@
+            }
+        )
+        Notes       = @'
+SPICE-Self learns how to split what the encoder already separates: with embeddings that group
+sounds by speaker rather than by word, it finds speakers. Compare it with Invoke-AudioClustering and
+Invoke-TemiTraining on the same embeddings; scripts/bench/Measure-DeepClustering.ps1 in the source
+repository does that on a labelled folder.
+
+Training time grows with the vector width, the number of heads and the steps. On a machine whose
+cores are busy with other work, libtorch's threads wait for each other and training slows down
+many times; [TorchSharp.torch]::set_num_threads(1) then runs it on one core, faster.
+'@
+        Examples    = @(
+            @{
+                Title   = 'Train on embeddings of a folder and score the clusters'
+                Code    = @'
+New-SyntheticAudioSet -Path ./demo -ClassCount 4 -PerClass 10 | Out-Null
+$embeddings = Get-ChildItem ./demo -Filter *.wav | Get-AudioEmbedding -LabelPattern '^(?<label>[a-z]+)_'
+$embeddings | Invoke-SpiceTraining -ClusterCount 4 -Heads 4 -Steps 300 -Standardize -Seed 0 | Measure-ClusterQuality
+'@
+                Remarks = @'
+Embeds 40 labelled clips once, trains four SPICE heads for 300 steps on the standardised vectors
+and compares the clusters with the labels. The labels play no part in the training.
+'@
+            }
+            @{
+                Title   = 'Save the model and assign new recordings later'
+                Code    = @'
+$embeddings | Invoke-SpiceTraining 4 -Heads 4 -Steps 300 -Standardize -ModelPath ./spice.json -Force | Out-Null
+New-SyntheticAudioSet -Path ./new -ClassCount 4 -PerClass 3 -Seed 9 | Out-Null
+Get-AudioEmbedding -Path ./new | Invoke-AudioClustering -ModelPath ./spice.json | Format-Table Name, Cluster, Confidence
+'@
+                Remarks = @'
+-ModelPath keeps the chosen head and the standardisation learnt from the training vectors;
+Invoke-AudioClustering -ModelPath puts other recordings into the same clusters without training.
+'@
+            }
+            @{
+                Title   = 'Watch the training, with the clean vectors as the strong view'
+                Code    = @'
+$embeddings | Invoke-SpiceTraining -ClusterCount 4 -Heads 2 -Epochs 5 -AugmentNeighbors 0 -FeatureDropout 0 -L2Normalize -Verbose 4>&1 |
+    Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+'@
+                Remarks = @'
+The verbose stream shows the stages and settings that ran, per epoch the training loss, the
+selection loss and the lowest head, then the head kept with every head's loss and the speed.
+'@
+            }
+        )
+        Links       = @('about_AudioCluster', 'Invoke-TemiTraining', 'Invoke-AudioClustering', 'Get-AudioEmbedding', 'Measure-ClusterQuality')
+    }
+
     'Measure-ClusterQuality' = @{
         Synopsis    = 'Scores clusters: against known labels (NMI, ARI, AMI, Hungarian accuracy, purity, V-measure and more) and, from the vectors alone, by silhouette, Calinski-Harabasz and Davies-Bouldin, as scikit-learn computes them.'
         Description = @'

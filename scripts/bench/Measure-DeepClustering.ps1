@@ -1,15 +1,23 @@
 <#
 .SYNOPSIS
-    Classic K-means against TEMI on the same embeddings of a labelled folder: NMI, ARI, accuracy,
-    clusters used and time, mean +- std over seeds. With -Speed, TEMI's training speed instead.
+    Classic clustering against the deep methods on the same embeddings of a labelled folder: NMI,
+    ARI, accuracy, clusters used and time, mean +- std over seeds. With -Speed, the deep methods'
+    training speed instead.
 .DESCRIPTION
     Embeds the folder once (MelStats by default; -Encoder ByolA with -EncoderModelPath for BYOL-A),
-    then for every seed runs K-means on z-scored and on L2-normalised vectors and TEMI with the
-    module's defaults (and -TemiParameters on top) on each preprocessing in -TemiPreprocessing.
+    then for every seed runs the methods named in -Methods:
+      KMeans  K-means on z-scored and on L2-normalised vectors;
+      Ward    agglomerative clustering (Ward linkage) on z-scored and on L2-normalised vectors
+              (deterministic: the seeds give the same result);
+      Temi    Invoke-TemiTraining with the module's defaults (and -TemiParameters on top) on each
+              preprocessing in -TemiPreprocessing;
+      Spice   Invoke-SpiceTraining likewise, with -SpiceParameters and -SpicePreprocessing.
+    Another deep method joins by one more entry in $deepMethods below.
     Labels come from -LabelPattern (a regex with a 'label' group) or, with -LabelFromDirectory,
     from each file's folder. Labels only score the results.
 
-    -Speed times TEMI on 3,000 x 512 generated vectors (batch 1024) for one head and for 16 heads,
+    -Speed times the deep methods on 3,000 x 512 generated vectors in 10 groups: TEMI (batch 1024)
+    and SPICE (its default batches) for each head count in -SpeedHeads (SPICE adds its default, 10),
     -SpeedSteps steps each, and prints steps/s and the time 8,000 steps take at that rate.
     Build first: dotnet build -c Release AudioCluster.PowerShell.sln.
 .EXAMPLE
@@ -18,6 +26,9 @@
     dotnet pwsh -NoProfile -File scripts/bench/Measure-DeepClustering.ps1 -Path $fsdd -LabelPattern '^(?<label>\d)_'
     dotnet pwsh -NoProfile -File scripts/bench/Measure-DeepClustering.ps1 -Path $fsdd -LabelPattern '^\d_(?<label>[a-z]+)_'
     dotnet pwsh -NoProfile -File scripts/bench/Measure-DeepClustering.ps1 -Path $fsdd -LabelPattern '^\d_(?<label>[a-z]+)_' -Encoder ByolA -EncoderModelPath ../shared/models/byol-a/AudioNTT2020-BYOLA-64x96d512.pth
+.EXAMPLE
+    # Only the classic rows and SPICE, one seed, one libtorch thread (a busy machine).
+    dotnet pwsh -NoProfile -File scripts/bench/Measure-DeepClustering.ps1 -Path $fsdd -LabelPattern '^(?<label>\d)_' -Methods KMeans, Ward, Spice -Seeds 0 -Threads 1
 .EXAMPLE
     dotnet pwsh -NoProfile -File scripts/bench/Measure-DeepClustering.ps1 -Speed
 #>
@@ -32,6 +43,9 @@ param(
     [Parameter(ParameterSetName = 'Quality')] [int[]] $Seeds = @(0, 1, 2),
     [Parameter(ParameterSetName = 'Quality')] [ValidateSet('Standardize', 'L2Normalize', 'Both', 'None')] [string[]] $TemiPreprocessing = @('None'),
     [Parameter(ParameterSetName = 'Quality')] [hashtable] $TemiParameters = @{},
+    [Parameter(ParameterSetName = 'Quality')] [ValidateSet('Standardize', 'L2Normalize', 'Both', 'None')] [string[]] $SpicePreprocessing = @('Standardize', 'L2Normalize'),
+    [Parameter(ParameterSetName = 'Quality')] [hashtable] $SpiceParameters = @{},
+    [Parameter(ParameterSetName = 'Quality')] [ValidateSet('KMeans', 'Ward', 'Temi', 'Spice')] [string[]] $Methods = @('KMeans', 'Ward', 'Temi', 'Spice'),
     [Parameter(ParameterSetName = 'Speed', Mandatory)] [switch] $Speed,
     [Parameter(ParameterSetName = 'Speed')] [int] $SpeedSteps = 8000,
     [Parameter(ParameterSetName = 'Speed')] [int[]] $SpeedHeads = @(1, 16),
@@ -60,17 +74,24 @@ if ($Speed) {
         $centre = $centres[$i % 10]
         [pscustomobject]@{ Label = "$($i % 10)"; Vector = [float[]]@(foreach ($j in 0..511) { $centre[$j] + $rng.NextDouble() - 0.5 }) }
     }
-    $rows = foreach ($h in $SpeedHeads) {
+    $runs = @(foreach ($h in $SpeedHeads) { @{ Method = 'TEMI'; Heads = $h; Parameters = @{ BatchSize = 1024 } } }) +
+        @(foreach ($h in @($SpeedHeads) + 10 | Sort-Object -Unique) { @{ Method = 'SPICE'; Heads = $h; Parameters = @{} } })
+    $rows = foreach ($run in $runs) {
+        $h = $run.Heads
+        $train = $run.Parameters
         $process = [Diagnostics.Process]::GetCurrentProcess()
         $cpu = $process.TotalProcessorTime
         $sw = [Diagnostics.Stopwatch]::StartNew()
-        $verbose = $points | Invoke-TemiTraining -ClusterCount 10 -Heads $h -Steps $SpeedSteps -BatchSize 1024 -Verbose 4>&1 |
-            Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $verbose = & {
+            if ($run.Method -eq 'TEMI') { $points | Invoke-TemiTraining -ClusterCount 10 -Heads $h -Steps $SpeedSteps @train -Verbose 4>&1 }
+            else { $points | Invoke-SpiceTraining -ClusterCount 10 -Heads $h -Steps $SpeedSteps @train -Verbose 4>&1 }
+        } | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message
         $seconds = $sw.Elapsed.TotalSeconds
         $process.Refresh()
         $line = $verbose | Where-Object { $_ -match 'steps/s on' } | Select-Object -Last 1
         $rate = if ($line -match '\(([\d.]+) steps/s on (\w+)\)') { [double]$Matches[1] } else { $SpeedSteps / $seconds }
         [pscustomobject]@{
+            Method              = $run.Method
             Heads               = $h
             Steps               = $SpeedSteps
             'Steps/s'           = [math]::Round($rate, 2)
@@ -80,10 +101,12 @@ if ($Speed) {
             Precision           = if ($verbose -match 'bfloat16') { 'bfloat16 products' } else { 'float32' }
         }
     }
-    $one = ($rows | Where-Object Heads -eq 1 | Select-Object -First 1).'Steps/s'
-    foreach ($r in $rows) { $r | Add-Member -NotePropertyName 'Time vs 1 head' -NotePropertyValue ([math]::Round($one / $r.'Steps/s', 2)) }
+    foreach ($r in $rows) {
+        $one = ($rows | Where-Object { $_.Method -eq $r.Method -and $_.Heads -eq 1 } | Select-Object -First 1).'Steps/s'
+        $r | Add-Member -NotePropertyName 'Time vs 1 head' -NotePropertyValue $(if ($one) { [math]::Round($one / $r.'Steps/s', 2) } else { $null })
+    }
     $load = if (Test-Path /proc/loadavg) { ', load average ' + (Get-Content /proc/loadavg).Split(' ')[0] } else { '' }
-    "TEMI speed, 3000 x 512 vectors, batch 1024, libtorch threads $([TorchSharp.torch]::get_num_threads()), $([Environment]::ProcessorCount) logical CPUs$load"
+    "Deep clustering speed, 3000 x 512 vectors in 10 groups (TEMI batch 1024, SPICE its defaults), libtorch threads $([TorchSharp.torch]::get_num_threads()), $([Environment]::ProcessorCount) logical CPUs$load"
     $rows | Format-Table -AutoSize | Out-String -Width 200
     return
 }
@@ -98,14 +121,33 @@ $embeddings = @($files | Get-AudioEmbedding @embedParameters)
 $embedSeconds = $sw.Elapsed.TotalSeconds
 if (-not $ClusterCount) { $ClusterCount = @($embeddings.Label | Sort-Object -Unique).Count }
 
-$runs = [ordered]@{
-    'K-means, z-score' = { param($seed) $embeddings | Invoke-AudioClustering -ClusterCount $ClusterCount -Standardize -Seed $seed }
-    'K-means, L2'      = { param($seed) $embeddings | Invoke-AudioClustering -ClusterCount $ClusterCount -L2Normalize -Seed $seed }
+$preprocessing = @{
+    Standardize = @{ Name = 'z-score'; Switches = @{ Standardize = $true } }
+    L2Normalize = @{ Name = 'L2'; Switches = @{ L2Normalize = $true } }
+    Both        = @{ Name = 'z-score + L2'; Switches = @{ Standardize = $true; L2Normalize = $true } }
+    None        = @{ Name = 'raw'; Switches = @{} }
 }
-foreach ($prep in $TemiPreprocessing) {
-    $switches = switch ($prep) { 'Standardize' { @{ Standardize = $true } } 'L2Normalize' { @{ L2Normalize = $true } } 'Both' { @{ Standardize = $true; L2Normalize = $true } } default { @{} } }
-    $name = 'TEMI, ' + @{ Standardize = 'z-score'; L2Normalize = 'L2'; Both = 'z-score + L2'; None = 'raw' }[$prep]
-    $runs[$name] = { param($seed) $embeddings | Invoke-TemiTraining -ClusterCount $ClusterCount -Seed $seed @switches @TemiParameters }.GetNewClosure()
+$runs = [ordered]@{}
+foreach ($prep in 'Standardize', 'L2Normalize') {
+    $switches = $preprocessing[$prep].Switches
+    $label = $preprocessing[$prep].Name
+    if ('KMeans' -in $Methods) { $runs["K-means, $label"] = { param($seed) $embeddings | Invoke-AudioClustering -ClusterCount $ClusterCount -Seed $seed @switches }.GetNewClosure() }
+    if ('Ward' -in $Methods) { $runs["Ward, $label"] = { param($seed) $embeddings | Invoke-AudioClustering -Method Agglomerative -Linkage Ward -ClusterCount $ClusterCount @switches }.GetNewClosure() }
+}
+# Each deep method: its cmdlet, the preprocessings to run it on and the parameters on top of its defaults.
+$deepMethods = [ordered]@{
+    Temi  = @{ Name = 'TEMI'; Command = 'Invoke-TemiTraining'; Preprocessing = $TemiPreprocessing; Parameters = $TemiParameters }
+    Spice = @{ Name = 'SPICE'; Command = 'Invoke-SpiceTraining'; Preprocessing = $SpicePreprocessing; Parameters = $SpiceParameters }
+}
+foreach ($key in $deepMethods.Keys) {
+    if ($key -notin $Methods) { continue }
+    $deep = $deepMethods[$key]
+    foreach ($prep in $deep.Preprocessing) {
+        $switches = $preprocessing[$prep].Switches
+        $command = $deep.Command
+        $parameters = $deep.Parameters
+        $runs["$($deep.Name), $($preprocessing[$prep].Name)"] = { param($seed) $embeddings | & $command -ClusterCount $ClusterCount -Seed $seed @switches @parameters }.GetNewClosure()
+    }
 }
 
 $table = foreach ($name in $runs.Keys) {
@@ -115,7 +157,7 @@ $table = foreach ($name in $runs.Keys) {
         $seconds = $sw.Elapsed.TotalSeconds
         $q = $assigned | Measure-ClusterQuality
         [pscustomobject]@{ NMI = $q.NMI; ARI = $q.ARI; Accuracy = $q.Accuracy; Clusters = @($assigned.Cluster | Sort-Object -Unique).Count; Seconds = $seconds }
-        Write-Host ("  {0,-22} seed {1}: NMI {2:F3}  ARI {3:F3}  {4:F1} s" -f $name, $seed, $q.NMI, $q.ARI, $seconds)
+        Write-Host ("  {0,-24} seed {1}: NMI {2:F3}  ARI {3:F3}  {4:F1} s" -f $name, $seed, $q.NMI, $q.ARI, $seconds)
     }
     [pscustomobject]@{
         Method   = $name
@@ -126,6 +168,9 @@ $table = foreach ($name in $runs.Keys) {
         Seconds  = Format-MeanStd $scores.Seconds 'F1'
     }
 }
+function Format-Parameters([string] $Name, [hashtable] $Parameters) {
+    if ($Parameters.Count) { ", $Name " + (($Parameters.GetEnumerator() | Sort-Object Key | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ') } else { '' }
+}
 "$Encoder embeddings of $($embeddings.Count) files ($([math]::Round($embedSeconds, 1)) s), k = $ClusterCount, seeds $($Seeds -join ', ')" +
-    $(if ($TemiParameters.Count) { ', TEMI ' + (($TemiParameters.GetEnumerator() | Sort-Object Key | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ') } else { '' })
+    (Format-Parameters 'TEMI' $TemiParameters) + (Format-Parameters 'SPICE' $SpiceParameters)
 $table | Format-Table -AutoSize | Out-String -Width 200

@@ -62,15 +62,10 @@ public sealed record TemiOptions
     /// <summary>Checks the settings that do not depend on the data.</summary>
     public void Validate()
     {
-        static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
+        static void Check(bool ok, string message) => OptionChecks.Check(ok, message);
         Check(ClusterCount >= 2, $"TEMI needs at least 2 clusters (got {ClusterCount}).");
-        Check(Heads >= 1, $"Heads must be at least 1 (got {Heads}).");
+        OptionChecks.Common(Heads, Steps, Epochs, BatchSize, LearningRate);
         Check(Neighbors >= 1, $"Neighbors must be at least 1 (got {Neighbors}).");
-        Check(Steps is null || Epochs is null, "Give either a number of steps or of epochs, not both.");
-        Check(Steps is null or >= 1, $"Steps must be at least 1 (got {Steps}).");
-        Check(Epochs is null or >= 1, $"Epochs must be at least 1 (got {Epochs}).");
-        Check(BatchSize >= 1, $"The batch size must be at least 1 (got {BatchSize}).");
-        Check(LearningRate > 0 && double.IsFinite(LearningRate), $"The learning rate must be positive (got {LearningRate}).");
         Check(MinLearningRate >= 0 && MinLearningRate <= LearningRate, "The final learning rate must be between 0 and the peak.");
         Check(WarmupFraction is >= 0 and < 1, "The warm-up share must be in [0, 1).");
         Check(TeacherMomentum is >= 0 and <= 1, "The teacher momentum must be in [0, 1].");
@@ -81,7 +76,7 @@ public sealed record TemiOptions
 }
 
 /// <summary>The settings resolved against the data size: what actually runs, and why it differs from what was asked.</summary>
-public sealed record TemiPlan(int Inputs, int BatchSize, int Neighbors, int Steps, int StepsPerEpoch, IReadOnlyList<string> Notes)
+public sealed record TemiPlan(int Inputs, int BatchSize, int Neighbors, int Steps, int StepsPerEpoch, IReadOnlyList<PlanNote> Notes)
 {
     /// <summary>Steps during which the last layer stays fixed (the paper's freeze_last_layer = 1 epoch).</summary>
     public int FrozenLastLayerSteps => Math.Min(StepsPerEpoch, Steps - 1);
@@ -94,17 +89,17 @@ public sealed record TemiPlan(int Inputs, int BatchSize, int Neighbors, int Step
             throw new ArgumentException($"TEMI pairs each input with a neighbour, so it needs at least 2 inputs (got {n}).");
         if (o.ClusterCount > n)
             throw new ArgumentException($"The cluster count {o.ClusterCount} is more than the {n} inputs.");
-        var notes = new List<string>();
+        var notes = new List<PlanNote>();
         int k = o.Neighbors;
         if (k > n - 1)
         {
-            notes.Add($"Only {n - 1} other inputs exist, so partners come from {n - 1} neighbours instead of {k}.");
+            notes.Add(new PlanNote(nameof(o.Neighbors), $"Only {n - 1} other inputs exist, so partners come from {n - 1} neighbours instead of {k}."));
             k = n - 1;
         }
         int batch = o.BatchSize;
         if (batch > n)
         {
-            notes.Add($"The batch of {batch} is larger than the {n} inputs; each step uses all {n}.");
+            notes.Add(new PlanNote(nameof(o.BatchSize), $"The batch of {batch} is larger than the {n} inputs; each step uses all {n}."));
             batch = n;
         }
         int perEpoch = n / batch;

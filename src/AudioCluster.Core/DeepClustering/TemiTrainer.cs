@@ -9,23 +9,11 @@ using static TorchSharp.torch;
 namespace AudioCluster.DeepClustering;
 
 /// <summary>What a TEMI run produced: the chosen head as a model, each input's cluster and probability, and how it went.</summary>
-public sealed class TemiResult
+public sealed class TemiResult : DeepClusteringResult
 {
     public required TemiModel Model { get; init; }
-    public required int[] Labels { get; init; }
-    public required double[] Confidence { get; init; }
+    public override ITrainedClusterModel TrainedModel => Model;
     public required TemiPlan Plan { get; init; }
-    /// <summary>Index of the kept head, the one with the lowest mean loss over the last tenth of the steps.</summary>
-    public required int ChosenHead { get; init; }
-    /// <summary>Every head's mean loss over that window.</summary>
-    public required double[] HeadLosses { get; init; }
-    public required int StepsRun { get; init; }
-    public required double Seconds { get; init; }
-    public double StepsPerSecond => Seconds > 0 ? StepsRun / Seconds : 0;
-    public required string Device { get; init; }
-    public string? DeviceNote { get; init; }
-    /// <summary>True when cancellation stopped training early; the model is the best head at that point.</summary>
-    public bool Stopped { get; init; }
 }
 
 /// <summary>
@@ -121,7 +109,7 @@ public static class TemiTrainer
             new Parameter(Init(zeros(heads, 1, bottleneck))),
             new Parameter(Init((rand(new long[] { heads, bottleneck, k }, generator: random) * 2 - 1) / Math.Sqrt(bottleneck))),
             new Parameter(Init(ones(heads, 1, k))));
-        bool bf16 = o.Precision == MatmulPrecision.BFloat16 || (o.Precision == MatmulPrecision.Auto && deviceName == "cpu" && TorchTraining.CpuHasFastBFloat16());
+        bool bf16 = TorchTraining.UseBFloat16(o.Precision, deviceName);
         student.BFloat16 = bf16;
         // The teacher starts as a copy of the student and is never trained, only averaged.
         var teacher = new HeadStack(student.W1.detach().clone(), student.B1.detach().clone(), student.W2.detach().clone(),

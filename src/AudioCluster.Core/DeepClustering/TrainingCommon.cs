@@ -9,6 +9,54 @@ namespace AudioCluster.DeepClustering;
 /// <summary>Where a training loop stands, for a progress bar: step of total, and the latest mean loss.</summary>
 public sealed record TrainingProgress(int Step, int TotalSteps, double? Loss);
 
+/// <summary>Checks of the settings every deep clustering trainer has.</summary>
+internal static class OptionChecks
+{
+    public static void Check(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentException(message);
+    }
+
+    /// <summary>Heads, the step budget (steps or epochs, not both), batch and learning rate.</summary>
+    public static void Common(int heads, int? steps, int? epochs, int batchSize, double learningRate)
+    {
+        Check(heads >= 1, $"Heads must be at least 1 (got {heads}).");
+        Check(steps is null || epochs is null, "Give either a number of steps or of epochs, not both.");
+        Check(steps is null or >= 1, $"Steps must be at least 1 (got {steps}).");
+        Check(epochs is null or >= 1, $"Epochs must be at least 1 (got {epochs}).");
+        Check(batchSize >= 1, $"The batch size must be at least 1 (got {batchSize}).");
+        Check(learningRate > 0 && double.IsFinite(learningRate), $"The learning rate must be positive (got {learningRate}).");
+    }
+}
+
+/// <summary>A setting a trainer changed to fit the data: the parameter (its cmdlet name) and what was done.</summary>
+public sealed record PlanNote(string Parameter, string Message);
+
+/// <summary>A trained clustering that can be saved for <see cref="SavedClusterModels"/> to read back.</summary>
+public interface ITrainedClusterModel : IClusterAssigner
+{
+    void Save(Stream stream);
+}
+
+/// <summary>What a deep clustering run produced: the kept head as a model, each input's cluster and probability, and how it went.</summary>
+public abstract class DeepClusteringResult
+{
+    public abstract ITrainedClusterModel TrainedModel { get; }
+    public required int[] Labels { get; init; }
+    public required double[] Confidence { get; init; }
+    /// <summary>Index of the kept head (chosen by its loss, without labels).</summary>
+    public required int ChosenHead { get; init; }
+    /// <summary>Every head's loss by which the head was chosen.</summary>
+    public required double[] HeadLosses { get; init; }
+    public required int StepsRun { get; init; }
+    public required double Seconds { get; init; }
+    public double StepsPerSecond => Seconds > 0 ? StepsRun / Seconds : 0;
+    public required string Device { get; init; }
+    public string? DeviceNote { get; init; }
+    /// <summary>True when cancellation stopped training early; the model is the best head at that point.</summary>
+    public bool Stopped { get; init; }
+}
+
 /// <summary>The scaling applied to raw vectors before a deep head sees them, saved with the head.</summary>
 public sealed record VectorPreparation(Standardizer? Standardizer, bool L2Normalize)
 {
@@ -57,6 +105,10 @@ public static class TorchTraining
         bool avx512Bf16 = (eax71 & (1 << 5)) != 0, amxBf16 = (edx7 & (1 << 22)) != 0;
         return avx512Bf16 || amxBf16;
     }
+
+    /// <summary>Whether training products run in bfloat16: when asked, or on CPUs that multiply it natively under Auto.</summary>
+    public static bool UseBFloat16(MatmulPrecision precision, string deviceName) =>
+        precision == MatmulPrecision.BFloat16 || (precision == MatmulPrecision.Auto && deviceName == "cpu" && CpuHasFastBFloat16());
 
     /// <summary>Rows of a matrix as a float32 tensor on the CPU.</summary>
     internal static Tensor ToTensor(DataMatrix m)

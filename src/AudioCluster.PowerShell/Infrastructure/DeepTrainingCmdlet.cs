@@ -28,6 +28,22 @@ public abstract class DeepTrainingCmdlet : VectorCollectingCmdlet
     [Parameter]
     public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
 
+    /// <summary>Optimiser steps (the default budget).</summary>
+    [Parameter]
+    [ValidateRange(1, 100000000)]
+    public int Steps { get; set; }
+
+    /// <summary>Passes over the data instead of -Steps.</summary>
+    [Parameter]
+    [ValidateRange(1, 1000000)]
+    public int Epochs { get; set; }
+
+    /// <summary>-Steps when given, else null.</summary>
+    protected int? StepsIfGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Steps)) ? Steps : null;
+
+    /// <summary>-Epochs when given, else null.</summary>
+    protected int? EpochsIfGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? Epochs : null;
+
     /// <summary>Save the trained model here, for Invoke-AudioClustering -ModelPath to assign new vectors.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -43,6 +59,8 @@ public abstract class DeepTrainingCmdlet : VectorCollectingCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        if (StepsIfGiven != null && EpochsIfGiven != null)
+            ThrowParameterError("Give -Steps or -Epochs, not both.", nameof(Epochs));
         if (ModelPath == null) return;
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModelPath);
         if (Directory.Exists(path))
@@ -99,6 +117,94 @@ public abstract class DeepTrainingCmdlet : VectorCollectingCmdlet
     void FlushLog(ConcurrentQueue<string> lines)
     {
         while (lines.TryDequeue(out var line)) WriteVerbose(line);
+    }
+
+    /// <summary>Settings that fail a trainer's checks stop the cmdlet before any input is read.</summary>
+    protected void CheckOptions(Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e)
+        {
+            ThrowParameterError(e.Message, nameof(ClusterCount));
+        }
+    }
+
+    /// <summary>
+    /// The trainer's plan for the collected data (<paramref name="plan"/>), its notes written, or a
+    /// terminating error when the data cannot support the settings.
+    /// </summary>
+    protected T PlanFor<T>(Func<T> plan, Func<T, IEnumerable<PlanNote>> notes)
+    {
+        T result;
+        try
+        {
+            result = plan();
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTrainingError(e, ClusterCount);
+            throw;   // not reached: the line above throws
+        }
+        WritePlanNotes(notes(result));
+        return result;
+    }
+
+    /// <summary>
+    /// The settings a trainer changed to fit the data: a warning where the user set the parameter,
+    /// a verbose note where its default simply does not fit small data.
+    /// </summary>
+    protected void WritePlanNotes(IEnumerable<PlanNote> notes)
+    {
+        foreach (var note in notes)
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(note.Parameter)) WriteWarning(note.Message);
+            else WriteVerbose(note.Message);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RunTraining"/> with the errors a trainer raises turned into the cmdlet's: Ctrl+C before
+    /// the first step stops the pipeline, settings the data cannot support are terminating errors.
+    /// </summary>
+    protected T Train<T>(string activity, Func<IProgress<TrainingProgress>, Action<string>, T> train) where T : DeepClusteringResult
+    {
+        try
+        {
+            return RunTraining(activity, train);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            ThrowTrainingError(e, ClusterCount);
+            throw;   // not reached: the line above throws
+        }
+    }
+
+    /// <summary>
+    /// Saves the model (also after Ctrl+C, which then stops the pipeline without output), logs how the
+    /// training went and writes one assignment per collected input, with the kept head's probability.
+    /// </summary>
+    protected void WriteResult(DeepClusteringResult result)
+    {
+        SaveModel(result.TrainedModel.Save);
+        if (result.Stopped) throw new PipelineStoppedException();
+
+        if (result.DeviceNote != null) WriteVerbose(result.DeviceNote);
+        string method = result.TrainedModel.Method;
+        WriteVerbose($"{method}: {result.StepsRun} steps in {result.Seconds:0.#} s ({result.StepsPerSecond:0.##} steps/s on {result.Device}); " +
+                     $"head losses {string.Join(", ", result.HeadLosses.Select(l => l.ToString("F4")))}" + (ModelFile != null ? $"; saved to {ModelFile}" : ""));
+        for (int i = 0; i < Items.Count; i++)
+        {
+            var item = Items[i];
+            var assignment = new ClusterAssignment(item.Source, item.Label, result.Labels[i], double.NaN, result.Confidence[i], method, item.Vector);
+            WriteObject(VectorInput.WithInputProperties(assignment, item));
+        }
     }
 
     /// <summary>Terminating errors for what the data or the machine cannot support.</summary>
