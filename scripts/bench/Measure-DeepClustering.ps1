@@ -40,6 +40,8 @@ param(
     [Parameter(ParameterSetName = 'Quality')] [int] $ClusterCount,
     [Parameter(ParameterSetName = 'Quality')] [ValidateSet('MelStats', 'ByolA', 'Onnx')] [string] $Encoder = 'MelStats',
     [Parameter(ParameterSetName = 'Quality')] [string] $EncoderModelPath,
+    # An SQLite cache of the embeddings (Get-AudioEmbedding -CachePath), so a second run on the same folder embeds nothing.
+    [Parameter(ParameterSetName = 'Quality')] [string] $EmbeddingCachePath,
     [Parameter(ParameterSetName = 'Quality')] [int[]] $Seeds = @(0, 1, 2),
     [Parameter(ParameterSetName = 'Quality')] [ValidateSet('Standardize', 'L2Normalize', 'Both', 'None')] [string[]] $TemiPreprocessing = @('None'),
     [Parameter(ParameterSetName = 'Quality')] [hashtable] $TemiParameters = @{},
@@ -115,6 +117,7 @@ if ($Speed) {
 $files = Get-ChildItem -LiteralPath $Path -File -Recurse:$LabelFromDirectory | Where-Object Extension -in '.wav', '.mp3', '.ogg', '.flac', '.aif', '.aiff'
 $embedParameters = @{ Encoder = $Encoder }
 if ($EncoderModelPath) { $embedParameters.ModelPath = $EncoderModelPath }
+if ($EmbeddingCachePath) { $embedParameters.CachePath = $EmbeddingCachePath }
 if ($LabelFromDirectory) { $embedParameters.LabelFromDirectory = $true } else { $embedParameters.LabelPattern = $LabelPattern }
 $sw = [Diagnostics.Stopwatch]::StartNew()
 $embeddings = @($files | Get-AudioEmbedding @embedParameters)
