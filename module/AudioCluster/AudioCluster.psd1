@@ -34,7 +34,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('audio', 'clustering', 'machine-learning', 'spectrogram', 'Linux')
+            Tags       = @('audio', 'clustering', 'machine-learning', 'spectrogram')
             LicenseUri = 'https://opensource.org/licenses/MIT'
         }
     }
