@@ -147,6 +147,7 @@ public sealed class ModulePackageTests : IClassFixture<ModulePackageFixture>
             $env:PSModulePath = {Pwsh.Quote(modules)} + [IO.Path]::PathSeparator + (Join-Path $PSHOME Modules)
             Import-Module AudioCluster
             ""base=$((Get-Module AudioCluster).ModuleBase)""
+            ""notes=$((Get-Module AudioCluster).ReleaseNotes)""
             $e = Get-AudioClusterEnvironment
             ""torch=$($e.TorchLoaded) forward=$($null -ne $e.TorchForwardCheck) onnx=$($e.OnnxRuntimeLoaded) $($e.TorchError) $($e.OnnxError)""
             ""torchpath=$($e.TorchLibraryPath)""
@@ -158,6 +159,7 @@ public sealed class ModulePackageTests : IClassFixture<ModulePackageFixture>
             TimeSpan.FromMinutes(5), new Dictionary<string, string?> { ["PSModulePath"] = modules });
         Assert.True(run.Exit == 0, run.ToString());
         Assert.Equal(installed, Line(run, "base="));
+        Assert.StartsWith("Platform-specific package for " + Platform, Line(run, "notes="), StringComparison.Ordinal);
         Assert.StartsWith("True forward=True onnx=True", Line(run, "torch="), StringComparison.Ordinal);
         Assert.StartsWith(installed, Line(run, "torchpath="));
         Assert.StartsWith(installed, Line(run, "onnxpath="));
