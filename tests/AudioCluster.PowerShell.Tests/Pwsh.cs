@@ -25,10 +25,17 @@ public static class Pwsh
     /// Runs a script. <paramref name="environment"/> sets variables (a null value removes one);
     /// the working directory is the repository root unless given.
     /// </summary>
-    public static PwshResult Run(string script, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null)
+    public static PwshResult Run(string script, IDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null) =>
+        RunTool(new[] { "-Command", script }, environment, timeout, workingDirectory);
+
+    /// <summary>Runs a script file (relative to the repository root) with its arguments, as 'pwsh -File' does.</summary>
+    public static PwshResult RunFile(string path, IEnumerable<string> arguments, TimeSpan? timeout = null) =>
+        RunTool(new[] { "-File", path }.Concat(arguments), null, timeout, null);
+
+    static PwshResult RunTool(IEnumerable<string> arguments, IDictionary<string, string?>? environment, TimeSpan? timeout, string? workingDirectory)
     {
         SkipIfUnavailable();
-        return Start(new[] { Tool.Value.Dll!, "-NoProfile", "-NonInteractive", "-Command", script }, environment, timeout ?? TimeSpan.FromMinutes(2), workingDirectory);
+        return Start(new[] { Tool.Value.Dll!, "-NoProfile", "-NonInteractive" }.Concat(arguments), environment, timeout ?? TimeSpan.FromMinutes(2), workingDirectory);
     }
 
     /// <summary>
@@ -72,6 +79,7 @@ public static class Pwsh
     static PwshResult Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment, TimeSpan timeout, string? workingDirectory)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? ModuleHost.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["NO_COLOR"] = "1";   // plain error text in test messages
         if (environment != null)
             foreach (var (name, value) in environment)
                 if (value == null) start.Environment.Remove(name);
