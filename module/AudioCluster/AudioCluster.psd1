@@ -35,7 +35,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('audio', 'clustering', 'machine-learning', 'spectrogram')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
         }
     }
 }
