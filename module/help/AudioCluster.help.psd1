@@ -1505,11 +1505,17 @@ centres), and Method records the stages that ran, the settings and the kept head
 SPICE-Self learns how to split what the encoder already separates: with embeddings that group
 sounds by speaker rather than by word, it finds speakers. Compare it with Invoke-AudioClustering and
 Invoke-TemiTraining on the same embeddings; scripts/bench/Measure-DeepClustering.ps1 in the source
-repository does that on a labelled folder.
+repository does that on a labelled folder. On the 3,000 spoken digits of FSDD (NMI, 2000 steps,
+mean over seeds): with BYOL-A embeddings SPICE matched the best classic method on speakers (0.924
+with -Standardize; Ward on L2-normalised vectors 0.923) and beat it on digits (0.169 with
+-L2Normalize; 0.111); with MelStats vectors Ward stayed ahead (speakers 0.869 against 0.842, digits
+0.233 against 0.216, both with -Standardize). Which preprocessing suits the heads depends on the
+encoder.
 
-Training time grows with the vector width, the number of heads and the steps. On a machine whose
-cores are busy with other work, libtorch's threads wait for each other and training slows down
-many times; [TorchSharp.torch]::set_num_threads(1) then runs it on one core, faster.
+Training time grows with the vector width, the number of heads and the steps: on one core, 3,000
+vectors of 512 values, 10 heads ran about 40 steps per second, one head about 600. On a machine
+whose cores are busy with other work, libtorch's threads wait for each other and training slows
+down many times; [TorchSharp.torch]::set_num_threads(1) then runs it on one core, faster.
 '@
         Examples    = @(
             @{
