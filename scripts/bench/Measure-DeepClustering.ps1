@@ -120,7 +120,9 @@ if ($EncoderModelPath) { $embedParameters.ModelPath = $EncoderModelPath }
 if ($EmbeddingCachePath) { $embedParameters.CachePath = $EmbeddingCachePath }
 if ($LabelFromDirectory) { $embedParameters.LabelFromDirectory = $true } else { $embedParameters.LabelPattern = $LabelPattern }
 $sw = [Diagnostics.Stopwatch]::StartNew()
-$embeddings = @($files | Get-AudioEmbedding @embedParameters)
+# A file the encoder refuses (unreadable, or too short for BYOL-A) is left out and named, as the pipeline does.
+$embeddings = @($files | Get-AudioEmbedding @embedParameters -ErrorAction SilentlyContinue -ErrorVariable refused)
+foreach ($e in $refused) { Write-Warning "Left out: $($e.Exception.Message)" }
 $embedSeconds = $sw.Elapsed.TotalSeconds
 if (-not $ClusterCount) { $ClusterCount = @($embeddings.Label | Sort-Object -Unique).Count }
 
