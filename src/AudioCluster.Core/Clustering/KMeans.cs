@@ -105,6 +105,7 @@ public static class KMeans
         var rng = new SeededRandom(options.Seed);
         int restarts = options.Init == KMeansInit.Explicit ? 1 : options.Restarts;
         var work = new LloydWorkspace(n, d, k);
+        var search = new NearestCenter(x.Data, n, d, po);
         Run? best = null;
         int bestRestart = 0;
         for (int r = 0; r < restarts; r++)
@@ -120,9 +121,9 @@ public static class KMeans
                     for (int j = 0; j < d; j++) row[j] -= mean[j];
                 }
             }
-            else init = PlusPlus(x, k, rng, po);
+            else init = PlusPlus(x, k, rng, po, search);
 
-            var run = Lloyd(x, init, options.MaxIterations, tolerance, work, po);
+            var run = Lloyd(x, init, options.MaxIterations, tolerance, work, search, po);
             // As scikit-learn: a lower inertia only wins when it is a different partition.
             if (best is null || (run.Inertia < best.Inertia && !SameClustering(run.Labels, best.Labels, k)))
             {
@@ -206,7 +207,7 @@ public static class KMeans
         public readonly double[] CentersNew = new double[k * d];
     }
 
-    static Run Lloyd(DataMatrix x, DataMatrix init, int maxIterations, double tolerance, LloydWorkspace w, ParallelOptions po)
+    static Run Lloyd(DataMatrix x, DataMatrix init, int maxIterations, double tolerance, LloydWorkspace w, NearestCenter search, ParallelOptions po)
     {
         int n = x.Rows, d = x.Columns, k = init.Rows;
         var centers = init.Clone();
@@ -219,7 +220,7 @@ public static class KMeans
         for (; iteration < maxIterations; iteration++)
         {
             po.CancellationToken.ThrowIfCancellationRequested();
-            Assign(x.Data, n, centers, labels, po);
+            search.Assign(centers, labels, po);
             UpdateCenters(x, labels, centers, centersNew, w, po);
             (centers, centersNew) = (centersNew, centers);
             if (labels.AsSpan().SequenceEqual(w.LabelsOld))
@@ -237,7 +238,7 @@ public static class KMeans
             labels.CopyTo(w.LabelsOld, 0);
         }
         // Stopped by tolerance or the limit: labels must match the final centres.
-        if (!strict) Assign(x.Data, n, centers, labels, po);
+        if (!strict) search.Assign(centers, labels, po);
         var sq = new double[n];
         SquaredDistances(x.Data, n, centers, labels, sq, po);
         double inertia = 0;
@@ -246,38 +247,8 @@ public static class KMeans
     }
 
     /// <summary>Nearest centre of every point, by ||c||^2 - 2 x.c (scikit-learn's criterion; lowest index wins ties).</summary>
-    internal static void Assign(double[] x, int n, DataMatrix centers, int[] labels, ParallelOptions po)
-    {
-        int k = centers.Rows, d = centers.Columns;
-        var c = centers.Data;
-        var norms = new double[k];
-        for (int j = 0; j < k; j++) norms[j] = VectorKernels.Dot(centers.Row(j), centers.Row(j));
-        ForChunks(n, (long)n * k * d, po, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
-            {
-                var xi = new ReadOnlySpan<double>(x, i * d, d);
-                double best = double.PositiveInfinity;
-                int bestJ = 0, j = 0;
-                for (; j + 4 <= k; j += 4)
-                {
-                    VectorKernels.Dot4(xi, c.AsSpan(j * d, d), c.AsSpan((j + 1) * d, d), c.AsSpan((j + 2) * d, d), c.AsSpan((j + 3) * d, d),
-                        out var p0, out var p1, out var p2, out var p3);
-                    double v0 = norms[j] - 2 * p0, v1 = norms[j + 1] - 2 * p1, v2 = norms[j + 2] - 2 * p2, v3 = norms[j + 3] - 2 * p3;
-                    if (v0 < best) { best = v0; bestJ = j; }
-                    if (v1 < best) { best = v1; bestJ = j + 1; }
-                    if (v2 < best) { best = v2; bestJ = j + 2; }
-                    if (v3 < best) { best = v3; bestJ = j + 3; }
-                }
-                for (; j < k; j++)
-                {
-                    double v = norms[j] - 2 * VectorKernels.Dot(xi, c.AsSpan(j * d, d));
-                    if (v < best) { best = v; bestJ = j; }
-                }
-                labels[i] = bestJ;
-            }
-        });
-    }
+    internal static void Assign(double[] x, int n, DataMatrix centers, int[] labels, ParallelOptions po) =>
+        new NearestCenter(x, n, centers.Columns, po).Assign(centers, labels, po);
 
     internal static void SquaredDistances(double[] x, int n, DataMatrix centers, int[] labels, double[] result, ParallelOptions po)
     {
@@ -358,7 +329,10 @@ public static class KMeans
 
     // Greedy k-means++: each new centre is the best (lowest potential) of 2 + floor(ln k)
     // candidates drawn with probability proportional to the squared distance to the nearest centre.
-    internal static DataMatrix PlusPlus(DataMatrix x, int k, SeededRandom rng, ParallelOptions po)
+    internal static DataMatrix PlusPlus(DataMatrix x, int k, SeededRandom rng, ParallelOptions po) =>
+        PlusPlus(x, k, rng, po, new NearestCenter(x.Data, x.Rows, x.Columns, po));
+
+    static DataMatrix PlusPlus(DataMatrix x, int k, SeededRandom rng, ParallelOptions po, NearestCenter search)
     {
         int n = x.Rows, d = x.Columns;
         int trials = 2 + (int)Math.Log(k);
@@ -392,15 +366,7 @@ public static class KMeans
                 else while (pos > 0 && cumulative[pos - 1] == r) pos--;
                 candidates[t] = Math.Min(pos, n - 1);
             }
-            ForChunks(n, (long)n * d * trials, po, (s, e) =>
-            {
-                for (int t = 0; t < trials; t++)
-                {
-                    var cand = new ReadOnlySpan<double>(xd, candidates[t] * d, d);
-                    for (int i = s; i < e; i++)
-                        candDist[t * n + i] = Math.Min(closest[i], VectorKernels.SquaredDistance(new ReadOnlySpan<double>(xd, i * d, d), cand));
-                }
-            });
+            search.CandidateDistances(candidates, closest, candDist, po);
             int best = 0;
             for (int t = 0; t < trials; t++)
             {
@@ -430,7 +396,7 @@ public static class KMeans
     }
 
     // Runs body over fixed chunks of points: the split never depends on the thread count.
-    static void ForChunks(int n, long work, ParallelOptions po, Action<int, int> body)
+    internal static void ForChunks(int n, long work, ParallelOptions po, Action<int, int> body)
     {
         int chunks = (n + Chunk - 1) / Chunk;
         if (chunks <= 1 || po.MaxDegreeOfParallelism == 1 || work < ParallelWork)

@@ -13,6 +13,10 @@ namespace AudioCluster.Reduction;
 internal static class DenseOps
 {
     const int RowChunk = 64;
+    // Rows per float32 partial sum (few enough that float32 rounding stays near 1e-5 relative).
+    const int SingleBlock = 128;
+    // Entries per block of the Gram matrix and of the substitution: all vectors' blocks stay in cache.
+    const int GramBlock = 1024;
     // Partial accumulators are capped by memory, not by the thread count.
     const long PartialBudget = 32L << 20;
 
@@ -34,16 +38,39 @@ internal static class DenseOps
         return mean;
     }
 
-    public static DataMatrix Centered(DataMatrix x, double[] mean)
+    public static DataMatrix Centered(DataMatrix x, double[] mean, ParallelOptions? po = null)
     {
         var c = new DataMatrix(x.Rows, x.Columns);
-        for (int i = 0; i < x.Rows; i++)
+        Parallel.For(0, (x.Rows + 1023) / 1024, po ?? new ParallelOptions(), b =>
         {
-            var src = x.Row(i);
-            var dst = c.Row(i);
-            for (int j = 0; j < dst.Length; j++) dst[j] = src[j] - mean[j];
-        }
+            int end = Math.Min(x.Rows, (b + 1) * 1024);
+            for (int i = b * 1024; i < end; i++) Subtract(x.Row(i), mean, c.Row(i));
+        });
         return c;
+    }
+
+    /// <summary>result = x - y.</summary>
+    static void Subtract(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> result)
+    {
+        int n = x.Length, i = 0, w = Vector<double>.Count;
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        ref double rr = ref MemoryMarshal.GetReference(result);
+        for (; i <= n - w; i += w)
+            (Vector.LoadUnsafe(ref rx, (nuint)i) - Vector.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rr, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref rr, i) = Unsafe.Add(ref rx, i) - Unsafe.Add(ref ry, i);
+    }
+
+    /// <summary>Squared Euclidean norm of every row.</summary>
+    public static double[] RowSquaredNorms(DataMatrix x, ParallelOptions po)
+    {
+        var result = new double[x.Rows];
+        Parallel.For(0, (x.Rows + 1023) / 1024, po, b =>
+        {
+            int end = Math.Min(x.Rows, (b + 1) * 1024);
+            for (int i = b * 1024; i < end; i++) result[i] = VectorKernels.Dot(x.Row(i), x.Row(i));
+        });
+        return result;
     }
 
     /// <summary>result[c][i] = x_i . w_c for every row i of x and every vector w_c (columns of x W^T).</summary>
@@ -113,6 +140,138 @@ internal static class DenseOps
             Array.Clear(r);
             for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p].AsSpan(c * d, d), r);
         }
+    }
+
+    /// <summary>
+    /// result[c][i] = x_i . w_c from the float32 copy of x (relative error about 1e-6 of |x_i| |w_c|;
+    /// for the power iterations, whose subspace does not depend on such errors).
+    /// </summary>
+    public static void MultiplyRowsSingle(SingleRows x, double[][] w, double[][] result, ParallelOptions po)
+    {
+        int n = x.Rows, l = w.Length;
+        var ws = VectorsSingle(w, x.Columns, c => w[c]);
+        int m = ws.PaddedRows;
+        double unscale = 1.0 / (x.Scale * ws.Scale);
+        Parallel.For(0, (n + RowChunk - 1) / RowChunk, po, chunk =>
+        {
+            var dots = new float[SingleRows.Tile * m];
+            int end = Math.Min(n, (chunk + 1) * RowChunk);
+            for (int i0 = chunk * RowChunk; i0 < end; i0 += SingleRows.Tile)
+            {
+                SingleRows.DotTile(x, i0, ws, dots);
+                for (int r = 0; r < SingleRows.Tile && i0 + r < end; r++)
+                    for (int c = 0; c < l; c++) result[c][i0 + r] = dots[r * m + c] * unscale;
+            }
+        });
+    }
+
+    /// <summary>result[c] = sum over rows i of y[c][i] * x_i from the float32 copy of x (as <see cref="MultiplyRowsSingle"/>).</summary>
+    public static void MultiplyTransposedSingle(SingleRows x, double[][] y, double[][] result, ParallelOptions po)
+    {
+        int n = x.Rows, d = x.Columns, l = y.Length, stride = x.Stride;
+        // y as float32 rows (n x l) so that the kernel broadcasts y[i, c].
+        double scale = SingleRows.ScaleFor(y.Max(v => SingleRows.MaxAbs(v)));
+        var ys = new SingleRows(n, l, scale);
+        Parallel.For(0, (n + 1023) / 1024, po, b =>
+        {
+            int end = Math.Min(n, (b + 1) * 1024);
+            for (int i = b * 1024; i < end; i++)
+                for (int c = 0; c < l; c++) ys.Data[i * ys.Stride + c] = (float)(y[c][i] * scale);
+        });
+        int columns = (l + SingleRows.Tile - 1) / SingleRows.Tile * SingleRows.Tile;
+        int parts = PartCount(n, (long)columns * stride);
+        var partial = new double[parts][];
+        Parallel.For(0, parts, po, p =>
+        {
+            var acc = partial[p] = new double[(long)columns * stride];
+            var panel = new float[SingleBlock * stride];
+            var (start, end) = PartRange(n, parts, p);
+            for (int i = start; i < end; i += SingleBlock)
+                SingleRows.AddTransposedProducts(x, ys, i, Math.Min(end, i + SingleBlock), acc, panel);
+        });
+        double unscale = 1.0 / (x.Scale * scale);
+        for (int c = 0; c < l; c++)
+        {
+            var r = result[c];
+            Array.Clear(r);
+            for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p].AsSpan(c * stride, d), r);
+            for (int j = 0; j < d; j++) r[j] *= unscale;
+        }
+    }
+
+    static SingleRows VectorsSingle(double[][] v, int length, Func<int, double[]> row)
+    {
+        var s = new SingleRows(v.Length, length, SingleRows.ScaleFor(v.Max(r => SingleRows.MaxAbs(r))));
+        for (int c = 0; c < v.Length; c++) s.Fill(row(c), c);
+        return s;
+    }
+
+    /// <summary>
+    /// Orthonormalizes long vectors (few of them, many entries) as <see cref="Orthonormalize"/> does, by
+    /// Cholesky QR done twice: two passes over the vectors instead of one per pair. When the vectors are
+    /// too close to dependent for the Cholesky factor, Gram-Schmidt takes over. One pass leaves
+    /// orthogonality errors near 1e-8, enough where only the span matters.
+    /// </summary>
+    public static void OrthonormalizeTall(double[][] v, SeededRandom rng, ParallelOptions po, int passes = 2)
+    {
+        for (int pass = 0; pass < passes; pass++)
+            if (!CholeskyQrStep(v, po))
+            {
+                Orthonormalize(v, rng);
+                return;
+            }
+    }
+
+    // v <- v R^-1 with R^T R = v^T v; false (v untouched) when a pivot loses more than half the digits.
+    static bool CholeskyQrStep(double[][] v, ParallelOptions po)
+    {
+        int l = v.Length, n = v[0].Length;
+        int parts = PartCount(n, (long)l * l);
+        var partial = new double[parts][];
+        Parallel.For(0, parts, po, p =>
+        {
+            var g = partial[p] = new double[l * l];
+            var (start, end) = PartRange(n, parts, p);
+            for (int i = start; i < end; i += GramBlock)
+            {
+                int len = Math.Min(end, i + GramBlock) - i;
+                for (int a = 0; a < l; a++)
+                {
+                    var va = v[a].AsSpan(i, len);
+                    for (int b = 0; b <= a; b++) g[a * l + b] += VectorKernels.Dot(va, v[b].AsSpan(i, len));
+                }
+            }
+        });
+        var r = new double[l * l]; // upper triangular, row-major
+        var gram = new double[l * l];
+        for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p], gram);
+        for (int a = 0; a < l; a++)
+        {
+            for (int b = a; b < l; b++)
+            {
+                double sum = gram[b * l + a];
+                for (int t = 0; t < a; t++) sum -= r[t * l + a] * r[t * l + b];
+                if (b == a)
+                {
+                    if (!(sum > 1e-8 * gram[a * l + a])) return false;
+                    r[a * l + a] = Math.Sqrt(sum);
+                }
+                else r[a * l + b] = sum / r[a * l + a];
+            }
+        }
+        // Forward substitution on blocks of entries that stay in cache: v_a = (v_a - sum_t<a r_ta v_t) / r_aa.
+        Parallel.For(0, (n + GramBlock - 1) / GramBlock, po, blk =>
+        {
+            int i = blk * GramBlock, len = Math.Min(n, i + GramBlock) - i;
+            for (int a = 0; a < l; a++)
+            {
+                var va = v[a].AsSpan(i, len);
+                for (int t = 0; t < a; t++) AddScaled(va, v[t].AsSpan(i, len), -r[t * l + a]);
+                double inv = 1.0 / r[a * l + a];
+                for (int j = 0; j < len; j++) va[j] *= inv;
+            }
+        });
+        return true;
     }
 
     /// <summary>x^T x (d x d, row-major, full) for a matrix with many more rows than columns.</summary>

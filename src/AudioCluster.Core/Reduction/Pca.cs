@@ -52,7 +52,9 @@ public static class Pca
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
         var mean = DenseOps.ColumnMeans(data);
-        var xc = DenseOps.Centered(data, mean);
+        var xc = DenseOps.Centered(data, mean, po);
+        var rowSquaredNorms = DenseOps.RowSquaredNorms(xc, po);
+        SingleRows? xs = null;
         cancellationToken.ThrowIfCancellationRequested();
 
         double[] singular;
@@ -70,10 +72,9 @@ public static class Pca
         else
         {
             k = options.Dimensions ?? r;
-            (singular, components) = RandomizedSvd(xc, k, options, po);
-            totalVariance = 0;
-            foreach (var v in xc.Data) totalVariance += v * v;
-            totalVariance /= n - 1;
+            xs = SingleRows.Of(xc, po);
+            (singular, components) = RandomizedSvd(xc, xs, k, options, po);
+            totalVariance = rowSquaredNorms.Sum() / (n - 1);
             double kept = singular.Take(k).Sum(s => s * s / (n - 1));
             noise = k < r ? (totalVariance - kept) / (r - k) : 0.0;
         }
@@ -81,7 +82,7 @@ public static class Pca
 
         components = components.Take(k).ToArray();
         singular = singular.Take(k).ToArray();
-        FlipSigns(xc, components, po);
+        FlipSigns(xc, xs, rowSquaredNorms, components, po);
         var variance = singular.Select(s => s * s / (n - 1)).ToArray();
         var ratio = variance.Select(v => totalVariance > 0 ? v / totalVariance : 0.0).ToArray();
         var matrix = new DataMatrix(k, d);
@@ -173,7 +174,7 @@ public static class Pca
     }
 
     /// <summary>The leading singular values and right singular vectors (at least k) by a randomized range finder.</summary>
-    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix xc, int k, PcaOptions options, ParallelOptions po)
+    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix xc, SingleRows xs, int k, PcaOptions options, ParallelOptions po)
     {
         int n = xc.Rows, d = xc.Columns, r = Math.Min(n, d);
         int l = Math.Min(k + options.Oversamples, r);
@@ -184,15 +185,17 @@ public static class Pca
             for (int j = 0; j < d; j++) v[j] = rng.NextGaussian();
         var y = NewVectors(l, n);
         // Power iterations, orthonormalising after every product so that small directions survive.
+        // They only look for the subspace, so their products run in float32; B below is exact.
         for (int it = 0; it < iterations; it++)
         {
-            DenseOps.MultiplyRows(xc, omega, y, po);
-            DenseOps.Orthonormalize(y, rng);
-            DenseOps.MultiplyTransposed(xc, y, omega, po);
+            DenseOps.MultiplyRowsSingle(xs, omega, y, po);
+            // Only the span matters here (scikit-learn takes an LU factor): one Cholesky QR pass.
+            DenseOps.OrthonormalizeTall(y, rng, po, passes: 1);
+            DenseOps.MultiplyTransposedSingle(xs, y, omega, po);
             DenseOps.Orthonormalize(omega, rng);
         }
-        DenseOps.MultiplyRows(xc, omega, y, po);
-        DenseOps.Orthonormalize(y, rng);
+        DenseOps.MultiplyRowsSingle(xs, omega, y, po);
+        DenseOps.OrthonormalizeTall(y, rng, po);
 
         // B = Q^T X (l x d); its SVD through a QR of B^T: B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
         var b = NewVectors(l, d);
@@ -211,19 +214,39 @@ public static class Pca
         return (singular, components);
     }
 
-    /// <summary>svd_flip on U: the projection of largest magnitude (first one on ties) becomes positive.</summary>
-    static void FlipSigns(DataMatrix xc, double[][] components, ParallelOptions po)
+    /// <summary>
+    /// svd_flip on U: the projection of largest magnitude (first one on ties) becomes positive. The
+    /// projections come from float32 products; the points whose estimate could be the largest within
+    /// its error bound are projected again in double precision, which decides.
+    /// </summary>
+    static void FlipSigns(DataMatrix xc, SingleRows? xs, double[] rowSquaredNorms, double[][] components, ParallelOptions po)
     {
-        var proj = NewVectors(components.Length, xc.Rows);
-        DenseOps.MultiplyRows(xc, components, proj, po);
+        xs ??= SingleRows.Of(xc, po);
+        int n = xc.Rows;
+        var proj = NewVectors(components.Length, n);
+        DenseOps.MultiplyRowsSingle(xs, components, proj, po);
+        double maxNorm = Math.Sqrt(rowSquaredNorms.Max());
         for (int c = 0; c < components.Length; c++)
         {
             var p = proj[c];
-            int best = 0;
-            for (int i = 1; i < p.Length; i++)
-                if (Math.Abs(p[i]) > Math.Abs(p[best])) best = i;
+            var w = components[c];
+            double wNorm = Math.Sqrt(Clustering.VectorKernels.Dot(w, w));
+            // Error of one estimate: the float32 bound with 1 % slack, and a floor for subnormals.
+            double Error(int i) => 1.01 * xs.RelativeDotError * Math.Sqrt(rowSquaredNorms[i]) * wNorm + 1e-30 * maxNorm * wNorm;
+            int top = 0;
+            for (int i = 1; i < n; i++)
+                if (Math.Abs(p[i]) > Math.Abs(p[top])) top = i;
+            double topValue = Math.Abs(p[top]), topError = Error(top);
+            int best = -1;
+            double bestValue = -1;
+            for (int i = 0; i < n; i++)
+            {
+                if (Math.Abs(p[i]) < topValue - topError - Error(i)) continue;
+                double exact = Clustering.VectorKernels.Dot(xc.Row(i), w);
+                if (Math.Abs(exact) > bestValue) { best = i; bestValue = Math.Abs(exact); p[i] = exact; }
+            }
             if (p[best] < 0)
-                for (int j = 0; j < components[c].Length; j++) components[c][j] = -components[c][j];
+                for (int j = 0; j < w.Length; j++) w[j] = -w[j];
         }
     }
 

@@ -47,9 +47,10 @@ public sealed class PcaModel
         ArgumentNullException.ThrowIfNull(x);
         if (x.Columns != InputDimensions)
             throw new ArgumentException($"The model was fitted on {InputDimensions}-dimensional vectors; these have {x.Columns}.", nameof(x));
-        var xc = DenseOps.Centered(x, Mean);
+        var po = new ParallelOptions();
+        var xc = DenseOps.Centered(x, Mean, po);
         var result = new DataMatrix(x.Rows, Dimensions);
-        DenseOps.MultiplyRows(xc, ComponentRows(), result, new ParallelOptions());
+        DenseOps.MultiplyRows(xc, ComponentRows(), result, po);
         if (Whiten)
         {
             var scale = WhitenScale();

@@ -1,0 +1,224 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace AudioCluster.Clustering;
+
+/// <summary>
+/// A float32 copy of row-major doubles for the long dot-product loops: twice the values per SIMD
+/// instruction and half the memory traffic. The values are multiplied by <see cref="Scale"/>, a
+/// power of two (exact), so that products stay far from float32 overflow and underflow. Rows are
+/// padded with zeros to <see cref="Stride"/> values and the row count to a multiple of
+/// <see cref="Tile"/>, so that the kernel has no edge cases. Callers use the products as estimates
+/// with the error bound <see cref="DotError"/> and recompute in double precision where it matters.
+/// </summary>
+internal sealed class SingleRows
+{
+    /// <summary>Rows per side of the 4 x 4 register tile of dot products.</summary>
+    public const int Tile = 4;
+    // A multiple of two vectors of any width up to 512 bits.
+    const int Align = 32;
+    const double UnitRoundoff = 1.0 / (1 << 24);
+    static readonly double SubnormalError = Math.ScaleB(1.0, -120);
+
+    public SingleRows(int rows, int columns, double scale)
+    {
+        Rows = rows;
+        Columns = columns;
+        Stride = (columns + Align - 1) / Align * Align;
+        PaddedRows = (rows + Tile - 1) / Tile * Tile;
+        Scale = scale;
+        Data = new float[(long)PaddedRows * Stride];
+        // Per lane d / width fused multiply-adds, then at most width additions across the lanes;
+        // three more roundings for the conversions of both operands (1 % slack on top).
+        int depth = Stride / Vector<float>.Count + Vector<float>.Count + 3;
+        relativeError = 1.01 * depth * UnitRoundoff;
+    }
+
+    readonly double relativeError;
+
+    /// <summary>Bound on a product's error relative to the product of the two rows' norms.</summary>
+    public double RelativeDotError => relativeError;
+
+    public int Rows { get; }
+    public int Columns { get; }
+    public int PaddedRows { get; }
+    public int Stride { get; }
+    /// <summary>Factor applied to the values (a power of two).</summary>
+    public double Scale { get; }
+    public float[] Data { get; }
+
+    /// <summary>A power of two that brings the largest magnitude into [0.5, 1) (1 for an all-zero matrix).</summary>
+    public static double ScaleFor(double maxAbs) =>
+        maxAbs > 0 && double.IsFinite(maxAbs) ? Math.ScaleB(1.0, -Math.ILogB(maxAbs) - 1) : 1.0;
+
+    public static double MaxAbs(ReadOnlySpan<double> values)
+    {
+        int i = 0, w = Vector<double>.Count;
+        var m = Vector<double>.Zero;
+        ref double r = ref MemoryMarshal.GetReference(values);
+        for (; i <= values.Length - w; i += w) m = Vector.Max(m, Vector.Abs(Vector.LoadUnsafe(ref r, (nuint)i)));
+        double max = 0;
+        for (int j = 0; j < w; j++) max = Math.Max(max, m[j]);
+        for (; i < values.Length; i++) max = Math.Max(max, Math.Abs(values[i]));
+        return max;
+    }
+
+    /// <summary>A scaled float32 copy of <paramref name="x"/>, converted in parallel.</summary>
+    public static SingleRows Of(DataMatrix x, ParallelOptions po)
+    {
+        var rows = new SingleRows(x.Rows, x.Columns, ScaleFor(MaxAbs(x.Data)));
+        int d = x.Columns;
+        Parallel.For(0, (x.Rows + 1023) / 1024, po, b =>
+        {
+            int start = b * 1024, end = Math.Min(x.Rows, start + 1024);
+            rows.Fill(x.Data.AsSpan(start * d, (end - start) * d), start);
+        });
+        return rows;
+    }
+
+    /// <summary>Copies rows of <paramref name="source"/> (row-major, <see cref="Columns"/> wide) scaled, starting at row <paramref name="first"/>.</summary>
+    public void Fill(ReadOnlySpan<double> source, int first = 0)
+    {
+        int d = Columns, rows = source.Length / d, w = Vector<double>.Count;
+        float s = (float)Scale;
+        var vs = new Vector<float>(s);
+        for (int r = 0; r < rows; r++)
+        {
+            ref double src = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), r * d);
+            ref float dst = ref Data[(first + r) * Stride];
+            int j = 0;
+            for (; j <= d - 2 * w; j += 2 * w)
+                (Vector.Narrow(Vector.LoadUnsafe(ref src, (nuint)j), Vector.LoadUnsafe(ref src, (nuint)(j + w))) * vs).StoreUnsafe(ref dst, (nuint)j);
+            for (; j < d; j++) Unsafe.Add(ref dst, j) = (float)Unsafe.Add(ref src, j) * s;
+        }
+    }
+
+    /// <summary>
+    /// Bound on the error of a product computed by <see cref="DotTile"/> (in scaled units) for rows of
+    /// Euclidean norms <paramref name="normA"/> and <paramref name="normB"/> (scaled units, double).
+    /// The absolute term covers values that float32 holds only as subnormals.
+    /// </summary>
+    public double DotError(double normA, double normB) => relativeError * normA * normB + Columns * SubnormalError;
+
+    /// <summary>
+    /// Dot products of rows [i0, i0 + 4) of <paramref name="a"/> with every (padded) row of
+    /// <paramref name="b"/>: result[r * b.PaddedRows + j] = a_(i0+r) . b_j, in scaled units.
+    /// </summary>
+    public static void DotTile(SingleRows a, int i0, SingleRows b, Span<float> result)
+    {
+        int stride = a.Stride, m = b.PaddedRows;
+        ref float ra = ref MemoryMarshal.GetArrayDataReference(a.Data);
+        ref float rb = ref MemoryMarshal.GetArrayDataReference(b.Data);
+        ref float a0 = ref Unsafe.Add(ref ra, (nint)i0 * stride);
+        for (int j = 0; j < m; j += Tile)
+            Dot4x4(ref a0, ref Unsafe.Add(ref rb, (nint)j * stride), stride, result, j, m);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Dot4x4(ref float a, ref float b, int stride, Span<float> result, int j, int m)
+    {
+        int w = Vector<float>.Count;
+        nint s1 = stride, s2 = 2 * stride, s3 = 3 * stride;
+        Vector<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        for (nint p = 0; p < stride; p += w)
+        {
+            var b0 = Vector.LoadUnsafe(ref b, (nuint)p);
+            var b1 = Vector.LoadUnsafe(ref b, (nuint)(p + s1));
+            var b2 = Vector.LoadUnsafe(ref b, (nuint)(p + s2));
+            var b3 = Vector.LoadUnsafe(ref b, (nuint)(p + s3));
+            var x = Vector.LoadUnsafe(ref a, (nuint)p);
+            c00 = Vector.FusedMultiplyAdd(x, b0, c00); c01 = Vector.FusedMultiplyAdd(x, b1, c01);
+            c02 = Vector.FusedMultiplyAdd(x, b2, c02); c03 = Vector.FusedMultiplyAdd(x, b3, c03);
+            x = Vector.LoadUnsafe(ref a, (nuint)(p + s1));
+            c10 = Vector.FusedMultiplyAdd(x, b0, c10); c11 = Vector.FusedMultiplyAdd(x, b1, c11);
+            c12 = Vector.FusedMultiplyAdd(x, b2, c12); c13 = Vector.FusedMultiplyAdd(x, b3, c13);
+            x = Vector.LoadUnsafe(ref a, (nuint)(p + s2));
+            c20 = Vector.FusedMultiplyAdd(x, b0, c20); c21 = Vector.FusedMultiplyAdd(x, b1, c21);
+            c22 = Vector.FusedMultiplyAdd(x, b2, c22); c23 = Vector.FusedMultiplyAdd(x, b3, c23);
+            x = Vector.LoadUnsafe(ref a, (nuint)(p + s3));
+            c30 = Vector.FusedMultiplyAdd(x, b0, c30); c31 = Vector.FusedMultiplyAdd(x, b1, c31);
+            c32 = Vector.FusedMultiplyAdd(x, b2, c32); c33 = Vector.FusedMultiplyAdd(x, b3, c33);
+        }
+        result[j] = Vector.Sum(c00); result[j + 1] = Vector.Sum(c01); result[j + 2] = Vector.Sum(c02); result[j + 3] = Vector.Sum(c03);
+        j += m;
+        result[j] = Vector.Sum(c10); result[j + 1] = Vector.Sum(c11); result[j + 2] = Vector.Sum(c12); result[j + 3] = Vector.Sum(c13);
+        j += m;
+        result[j] = Vector.Sum(c20); result[j + 1] = Vector.Sum(c21); result[j + 2] = Vector.Sum(c22); result[j + 3] = Vector.Sum(c23);
+        j += m;
+        result[j] = Vector.Sum(c30); result[j + 1] = Vector.Sum(c31); result[j + 2] = Vector.Sum(c32); result[j + 3] = Vector.Sum(c33);
+    }
+
+    /// <summary>
+    /// acc[c * a.Stride + p] += sum over rows i in [i0, i1) of b[i, c] * a[i, p] (the rows of b^T a, in
+    /// scaled units) for every column c of b (rounded up to 4) and p below a.Stride. The sums over the
+    /// rows are taken in float32 registers and added to the double accumulator once per call, so
+    /// callers keep i1 - i0 to a few hundred rows. <paramref name="panel"/> is scratch of at least
+    /// (i1 - i0) * a.Stride values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddTransposedProducts(SingleRows a, SingleRows b, int i0, int i1, Span<double> acc, float[] panel)
+    {
+        int sa = a.Stride, sb = b.Stride, w = Vector<float>.Count, width = 2 * w, rows = i1 - i0;
+        int columns = (b.Columns + Tile - 1) / Tile * Tile;
+        ref float ra = ref MemoryMarshal.GetArrayDataReference(a.Data);
+        ref float rb = ref MemoryMarshal.GetArrayDataReference(b.Data);
+        ref float rp = ref MemoryMarshal.GetArrayDataReference(panel);
+        // Rows sit a.Stride apart, which maps a column strip of them onto a few cache sets: the strips
+        // are first copied into contiguous panels (rows x 2 vectors each).
+        for (int i = 0; i < rows; i++)
+        {
+            ref float src = ref Unsafe.Add(ref ra, (nint)(i0 + i) * sa);
+            for (int p = 0; p < sa; p += width)
+            {
+                ref float dst = ref Unsafe.Add(ref rp, (nint)p * rows + i * width);
+                Vector.LoadUnsafe(ref src, (nuint)p).StoreUnsafe(ref dst);
+                Vector.LoadUnsafe(ref src, (nuint)(p + w)).StoreUnsafe(ref dst, (nuint)w);
+            }
+        }
+        for (int p = 0; p < sa; p += width)
+        {
+            ref float strip = ref Unsafe.Add(ref rp, (nint)p * rows);
+            for (int c = 0; c < columns; c += Tile)
+            {
+                Vector<float> s00 = default, s01 = default, s10 = default, s11 = default;
+                Vector<float> s20 = default, s21 = default, s30 = default, s31 = default;
+                for (int i = 0; i < rows; i++)
+                {
+                    ref float ai = ref Unsafe.Add(ref strip, i * width);
+                    ref float bi = ref Unsafe.Add(ref rb, (nint)(i0 + i) * sb + c);
+                    var x0 = Vector.LoadUnsafe(ref ai);
+                    var x1 = Vector.LoadUnsafe(ref ai, (nuint)w);
+                    var y = new Vector<float>(bi);
+                    s00 = Vector.FusedMultiplyAdd(x0, y, s00); s01 = Vector.FusedMultiplyAdd(x1, y, s01);
+                    y = new Vector<float>(Unsafe.Add(ref bi, 1));
+                    s10 = Vector.FusedMultiplyAdd(x0, y, s10); s11 = Vector.FusedMultiplyAdd(x1, y, s11);
+                    y = new Vector<float>(Unsafe.Add(ref bi, 2));
+                    s20 = Vector.FusedMultiplyAdd(x0, y, s20); s21 = Vector.FusedMultiplyAdd(x1, y, s21);
+                    y = new Vector<float>(Unsafe.Add(ref bi, 3));
+                    s30 = Vector.FusedMultiplyAdd(x0, y, s30); s31 = Vector.FusedMultiplyAdd(x1, y, s31);
+                }
+                AddWidened(acc, c * sa + p, w, s00, s01);
+                AddWidened(acc, (c + 1) * sa + p, w, s10, s11);
+                AddWidened(acc, (c + 2) * sa + p, w, s20, s21);
+                AddWidened(acc, (c + 3) * sa + p, w, s30, s31);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddWidened(Span<double> acc, int at, int w, Vector<float> first, Vector<float> second)
+    {
+        ref double r = ref Unsafe.Add(ref MemoryMarshal.GetReference(acc), at);
+        int h = Vector<double>.Count;
+        Vector.Widen(first, out var lo, out var hi);
+        (Vector.LoadUnsafe(ref r) + lo).StoreUnsafe(ref r);
+        (Vector.LoadUnsafe(ref r, (nuint)h) + hi).StoreUnsafe(ref r, (nuint)h);
+        Vector.Widen(second, out lo, out hi);
+        (Vector.LoadUnsafe(ref r, (nuint)w) + lo).StoreUnsafe(ref r, (nuint)w);
+        (Vector.LoadUnsafe(ref r, (nuint)(w + h)) + hi).StoreUnsafe(ref r, (nuint)(w + h));
+    }
+}
