@@ -353,6 +353,8 @@ public static class KMeans
         var candidates = new int[trials];
         var candDist = new double[trials * n];
         var candPot = new double[trials];
+        var nearest = new int[n];                    // the centre that gives closest[i]
+        var separation = new double[trials * k];     // candidate t to centre a, for the triangle inequality
         for (int c = 1; c < k; c++)
         {
             double run = 0;
@@ -366,7 +368,10 @@ public static class KMeans
                 else while (pos > 0 && cumulative[pos - 1] == r) pos--;
                 candidates[t] = Math.Min(pos, n - 1);
             }
-            search.CandidateDistances(candidates, closest, candDist, po);
+            for (int t = 0; t < trials; t++)
+                for (int a = 0; a < c; a++)
+                    separation[t * k + a] = Math.Sqrt(VectorKernels.SquaredDistance(x.Row(candidates[t]), centers.Row(a)));
+            search.CandidateDistances(candidates, closest, nearest, separation, k, candDist, po);
             int best = 0;
             for (int t = 0; t < trials; t++)
             {
@@ -376,6 +381,8 @@ public static class KMeans
                 if (sum < candPot[best]) best = t;
             }
             pot = candPot[best];
+            for (int i = 0; i < n; i++)
+                if (candDist[best * n + i] < closest[i]) nearest[i] = c;
             Array.Copy(candDist, best * n, closest, 0, n);
             x.Row(candidates[best]).CopyTo(centers.Row(c));
         }

@@ -88,10 +88,14 @@ internal sealed class NearestCenter
 
     /// <summary>
     /// Fills distances[t * n + i] with min(closest[i], squared distance from point i to point
-    /// candidates[t]), exactly as the double-precision distance gives it: the float32 estimate only
-    /// skips the points that the candidate certainly does not bring closer.
+    /// candidates[t]), exactly as the double-precision distance gives it. Points the candidate
+    /// certainly does not bring closer are skipped: by the triangle inequality, when the candidate lies
+    /// more than twice as far from the point's nearest centre (nearest[i], at distance sqrt(closest[i]))
+    /// as the point does, given separation[t * stride + nearest[i]] = distance from candidate t to that
+    /// centre; otherwise by the float32 estimate and its error bound.
     /// </summary>
-    public void CandidateDistances(int[] candidates, double[] closest, double[] distances, ParallelOptions po)
+    public void CandidateDistances(int[] candidates, double[] closest, int[] nearest, double[] separation, int stride,
+        double[] distances, ParallelOptions po)
     {
         int trials = candidates.Length;
         double s2 = rows.Scale * rows.Scale;
@@ -102,21 +106,37 @@ internal sealed class NearestCenter
         KMeans.ForChunks(n, (long)n * d * trials, po, (start, end) =>
         {
             var dots = new float[SingleRows.Tile * m];
+            var far = new bool[SingleRows.Tile * trials];
             for (int i0 = start; i0 < end; i0 += SingleRows.Tile)
             {
-                SingleRows.DotTile(rows, i0, cs, dots);
+                bool allFar = true;
+                for (int r = 0; r < SingleRows.Tile; r++)
+                {
+                    int i = i0 + r;
+                    for (int t = 0; t < trials; t++)
+                    {
+                        // 1e-7: room for the rounding of both distances.
+                        far[r * trials + t] = i >= end || separation[t * stride + nearest[i]] > 2 * Math.Sqrt(closest[i]) * (1 + 1e-7);
+                        allFar &= far[r * trials + t];
+                    }
+                }
+                if (!allFar) SingleRows.DotTile(rows, i0, cs, dots);
                 for (int r = 0; r < SingleRows.Tile && i0 + r < end; r++)
                 {
                     int i = i0 + r;
                     double nx = squaredNorms[i], near = closest[i] * s2;
                     for (int t = 0; t < trials; t++)
                     {
-                        double nc = squaredNorms[candidates[t]];
-                        double estimate = nx + nc - 2.0 * dots[r * m + t];
-                        double error = 2.02 * rows.DotError(Math.Sqrt(nx), Math.Sqrt(nc)) + 1e-14 * (nx + nc + near);
-                        distances[t * n + i] = estimate - error > near
-                            ? closest[i]
-                            : Math.Min(closest[i], VectorKernels.SquaredDistance(Row(i), Row(candidates[t])));
+                        double result = closest[i];
+                        if (!far[r * trials + t])
+                        {
+                            double nc = squaredNorms[candidates[t]];
+                            double estimate = nx + nc - 2.0 * dots[r * m + t];
+                            double error = 2.02 * rows.DotError(Math.Sqrt(nx), Math.Sqrt(nc)) + 1e-14 * (nx + nc + near);
+                            if (estimate - error <= near)
+                                result = Math.Min(result, VectorKernels.SquaredDistance(Row(i), Row(candidates[t])));
+                        }
+                        distances[t * n + i] = result;
                     }
                 }
             }
