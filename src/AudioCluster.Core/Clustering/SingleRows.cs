@@ -108,48 +108,10 @@ internal sealed class SingleRows
     public static void DotTile(SingleRows a, int i0, SingleRows b, Span<float> result)
     {
         int stride = a.Stride, m = b.PaddedRows;
-        ref float ra = ref MemoryMarshal.GetArrayDataReference(a.Data);
+        ref float ra = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a.Data), (nint)i0 * stride);
         ref float rb = ref MemoryMarshal.GetArrayDataReference(b.Data);
-        ref float a0 = ref Unsafe.Add(ref ra, (nint)i0 * stride);
         for (int j = 0; j < m; j += Tile)
-            Dot4x4(ref a0, ref Unsafe.Add(ref rb, (nint)j * stride), stride, result, j, m);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Dot4x4(ref float a, ref float b, int stride, Span<float> result, int j, int m)
-    {
-        int w = Vector<float>.Count;
-        nint s1 = stride, s2 = 2 * stride, s3 = 3 * stride;
-        Vector<float> c00 = default, c01 = default, c02 = default, c03 = default;
-        Vector<float> c10 = default, c11 = default, c12 = default, c13 = default;
-        Vector<float> c20 = default, c21 = default, c22 = default, c23 = default;
-        Vector<float> c30 = default, c31 = default, c32 = default, c33 = default;
-        for (nint p = 0; p < stride; p += w)
-        {
-            var b0 = Vector.LoadUnsafe(ref b, (nuint)p);
-            var b1 = Vector.LoadUnsafe(ref b, (nuint)(p + s1));
-            var b2 = Vector.LoadUnsafe(ref b, (nuint)(p + s2));
-            var b3 = Vector.LoadUnsafe(ref b, (nuint)(p + s3));
-            var x = Vector.LoadUnsafe(ref a, (nuint)p);
-            c00 = Vector.FusedMultiplyAdd(x, b0, c00); c01 = Vector.FusedMultiplyAdd(x, b1, c01);
-            c02 = Vector.FusedMultiplyAdd(x, b2, c02); c03 = Vector.FusedMultiplyAdd(x, b3, c03);
-            x = Vector.LoadUnsafe(ref a, (nuint)(p + s1));
-            c10 = Vector.FusedMultiplyAdd(x, b0, c10); c11 = Vector.FusedMultiplyAdd(x, b1, c11);
-            c12 = Vector.FusedMultiplyAdd(x, b2, c12); c13 = Vector.FusedMultiplyAdd(x, b3, c13);
-            x = Vector.LoadUnsafe(ref a, (nuint)(p + s2));
-            c20 = Vector.FusedMultiplyAdd(x, b0, c20); c21 = Vector.FusedMultiplyAdd(x, b1, c21);
-            c22 = Vector.FusedMultiplyAdd(x, b2, c22); c23 = Vector.FusedMultiplyAdd(x, b3, c23);
-            x = Vector.LoadUnsafe(ref a, (nuint)(p + s3));
-            c30 = Vector.FusedMultiplyAdd(x, b0, c30); c31 = Vector.FusedMultiplyAdd(x, b1, c31);
-            c32 = Vector.FusedMultiplyAdd(x, b2, c32); c33 = Vector.FusedMultiplyAdd(x, b3, c33);
-        }
-        result[j] = Vector.Sum(c00); result[j + 1] = Vector.Sum(c01); result[j + 2] = Vector.Sum(c02); result[j + 3] = Vector.Sum(c03);
-        j += m;
-        result[j] = Vector.Sum(c10); result[j + 1] = Vector.Sum(c11); result[j + 2] = Vector.Sum(c12); result[j + 3] = Vector.Sum(c13);
-        j += m;
-        result[j] = Vector.Sum(c20); result[j + 1] = Vector.Sum(c21); result[j + 2] = Vector.Sum(c22); result[j + 3] = Vector.Sum(c23);
-        j += m;
-        result[j] = Vector.Sum(c30); result[j + 1] = Vector.Sum(c31); result[j + 2] = Vector.Sum(c32); result[j + 3] = Vector.Sum(c33);
+            VectorKernels.Dot4x4(ref ra, stride, ref Unsafe.Add(ref rb, (nint)j * stride), stride, stride, result, j, m);
     }
 
     /// <summary>

@@ -77,4 +77,74 @@ internal static class VectorKernels
             (Vector.LoadUnsafe(ref ry, (nuint)i) + Vector.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
         for (; i < n; i++) Unsafe.Add(ref ry, i) += Unsafe.Add(ref rx, i);
     }
+
+    /// <summary>
+    /// The 16 dot products of rows a_0..a_3 (aStride apart) with rows b_0..b_3 (bStride apart), each
+    /// <paramref name="length"/> long: result[at + r * resultStride + c] = a_r . b_c. A register tile:
+    /// every loaded vector serves four products. Per lane the products are summed with fused
+    /// multiply-adds, then the lanes are added.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot4x4<T>(ref T a, nint aStride, ref T b, nint bStride, int length, Span<T> result, int at, int resultStride)
+        where T : unmanaged, INumber<T>
+    {
+        int w = Vector<T>.Count;
+        Vector<T> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector<T> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector<T> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector<T> c30 = default, c31 = default, c32 = default, c33 = default;
+        ref T a1 = ref Unsafe.Add(ref a, aStride);
+        ref T a2 = ref Unsafe.Add(ref a, 2 * aStride);
+        ref T a3 = ref Unsafe.Add(ref a, 3 * aStride);
+        ref T b1 = ref Unsafe.Add(ref b, bStride);
+        ref T b2 = ref Unsafe.Add(ref b, 2 * bStride);
+        ref T b3 = ref Unsafe.Add(ref b, 3 * bStride);
+        int p = 0;
+        for (; p <= length - w; p += w)
+        {
+            var y0 = Vector.LoadUnsafe(ref b, (nuint)p);
+            var y1 = Vector.LoadUnsafe(ref b1, (nuint)p);
+            var y2 = Vector.LoadUnsafe(ref b2, (nuint)p);
+            var y3 = Vector.LoadUnsafe(ref b3, (nuint)p);
+            var x = Vector.LoadUnsafe(ref a, (nuint)p);
+            c00 = Fma(x, y0, c00); c01 = Fma(x, y1, c01); c02 = Fma(x, y2, c02); c03 = Fma(x, y3, c03);
+            x = Vector.LoadUnsafe(ref a1, (nuint)p);
+            c10 = Fma(x, y0, c10); c11 = Fma(x, y1, c11); c12 = Fma(x, y2, c12); c13 = Fma(x, y3, c13);
+            x = Vector.LoadUnsafe(ref a2, (nuint)p);
+            c20 = Fma(x, y0, c20); c21 = Fma(x, y1, c21); c22 = Fma(x, y2, c22); c23 = Fma(x, y3, c23);
+            x = Vector.LoadUnsafe(ref a3, (nuint)p);
+            c30 = Fma(x, y0, c30); c31 = Fma(x, y1, c31); c32 = Fma(x, y2, c32); c33 = Fma(x, y3, c33);
+        }
+        ref T r = ref Unsafe.Add(ref MemoryMarshal.GetReference(result), at);
+        Store(ref r, c00, c01, c02, c03);
+        Store(ref Unsafe.Add(ref r, resultStride), c10, c11, c12, c13);
+        Store(ref Unsafe.Add(ref r, 2 * resultStride), c20, c21, c22, c23);
+        Store(ref Unsafe.Add(ref r, 3 * resultStride), c30, c31, c32, c33);
+        for (; p < length; p++)
+            for (int i = 0; i < 4; i++)
+            {
+                T xi = Unsafe.Add(ref a, i * aStride + p);
+                ref T ri = ref Unsafe.Add(ref r, i * resultStride);
+                for (int j = 0; j < 4; j++) Unsafe.Add(ref ri, j) += xi * Unsafe.Add(ref b, j * bStride + p);
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store<T>(ref T r, Vector<T> s0, Vector<T> s1, Vector<T> s2, Vector<T> s3) where T : unmanaged, INumber<T>
+    {
+        r = Vector.Sum(s0);
+        Unsafe.Add(ref r, 1) = Vector.Sum(s1);
+        Unsafe.Add(ref r, 2) = Vector.Sum(s2);
+        Unsafe.Add(ref r, 3) = Vector.Sum(s3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector<T> Fma<T>(Vector<T> x, Vector<T> y, Vector<T> acc) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float))
+            return Vector.FusedMultiplyAdd(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector.FusedMultiplyAdd(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
+        return x * y + acc;
+    }
 }

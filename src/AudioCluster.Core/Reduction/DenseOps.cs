@@ -73,37 +73,25 @@ internal static class DenseOps
         return result;
     }
 
-    /// <summary>result[c][i] = x_i . w_c for every row i of x and every vector w_c (columns of x W^T).</summary>
-    public static void MultiplyRows(DataMatrix x, double[][] w, double[][] result, ParallelOptions po) =>
-        MultiplyRows(x, w, result, null, po);
-
-    /// <summary>result[i, c] = x_i . w_c (x W^T as a row-major n x l matrix).</summary>
-    public static void MultiplyRows(DataMatrix x, double[][] w, DataMatrix result, ParallelOptions po) =>
-        MultiplyRows(x, w, null, result.Data, po);
-
-    static void MultiplyRows(DataMatrix x, double[][] w, double[][]? columns, double[]? rowMajor, ParallelOptions po)
+    /// <summary>result[i, c] = x_i . w_c (x W^T as a row-major n x l matrix), in 4 x 4 register tiles.</summary>
+    public static void MultiplyRows(DataMatrix x, double[][] w, DataMatrix result, ParallelOptions po)
     {
-        int n = x.Rows, l = w.Length;
-        int chunks = (n + RowChunk - 1) / RowChunk;
-        void Store(int c, int i, double v)
-        {
-            if (columns != null) columns[c][i] = v;
-            else rowMajor![(long)i * l + c] = v;
-        }
-        Parallel.For(0, chunks, po, chunk =>
+        int n = x.Rows, d = x.Columns, l = w.Length;
+        var packed = new double[l * d];
+        for (int c = 0; c < l; c++) w[c].CopyTo(packed, c * d);
+        var xd = x.Data;
+        var r = result.Data;
+        Parallel.For(0, (n + RowChunk - 1) / RowChunk, po, chunk =>
         {
             int end = Math.Min(n, (chunk + 1) * RowChunk);
-            for (int i = chunk * RowChunk; i < end; i++)
-            {
-                ReadOnlySpan<double> xi = x.Row(i);
-                int c = 0;
-                for (; c + 4 <= l; c += 4)
-                {
-                    VectorKernels.Dot4(xi, w[c], w[c + 1], w[c + 2], w[c + 3], out var d0, out var d1, out var d2, out var d3);
-                    Store(c, i, d0); Store(c + 1, i, d1); Store(c + 2, i, d2); Store(c + 3, i, d3);
-                }
-                for (; c < l; c++) Store(c, i, VectorKernels.Dot(xi, w[c]));
-            }
+            int i = chunk * RowChunk, fullColumns = l / 4 * 4;
+            for (; i + 4 <= end; i += 4)
+                for (int c = 0; c < fullColumns; c += 4)
+                    VectorKernels.Dot4x4(ref xd[i * d], d, ref packed[c * d], d, d, r, i * l + c, l);
+            // Rows and columns left over from the tiles.
+            for (int row = chunk * RowChunk; row < end; row++)
+                for (int c = row < i ? fullColumns : 0; c < l; c++)
+                    r[row * l + c] = VectorKernels.Dot(xd.AsSpan(row * d, d), packed.AsSpan(c * d, d));
         });
     }
 

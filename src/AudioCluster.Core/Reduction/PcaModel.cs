@@ -47,10 +47,16 @@ public sealed class PcaModel
         ArgumentNullException.ThrowIfNull(x);
         if (x.Columns != InputDimensions)
             throw new ArgumentException($"The model was fitted on {InputDimensions}-dimensional vectors; these have {x.Columns}.", nameof(x));
-        var po = new ParallelOptions();
-        var xc = DenseOps.Centered(x, Mean, po);
+        // (x - mean) w = x w - mean w: no centred copy of x.
+        var components = ComponentRows();
         var result = new DataMatrix(x.Rows, Dimensions);
-        DenseOps.MultiplyRows(xc, ComponentRows(), result, po);
+        DenseOps.MultiplyRows(x, components, result, new ParallelOptions());
+        var shift = components.Select(w => Clustering.VectorKernels.Dot(Mean, w)).ToArray();
+        for (int i = 0; i < x.Rows; i++)
+        {
+            var row = result.Row(i);
+            for (int c = 0; c < row.Length; c++) row[c] -= shift[c];
+        }
         if (Whiten)
         {
             var scale = WhitenScale();
