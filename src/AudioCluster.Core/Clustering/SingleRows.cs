@@ -64,19 +64,6 @@ internal sealed class SingleRows
         return max;
     }
 
-    /// <summary>A scaled float32 copy of <paramref name="x"/>, converted in parallel.</summary>
-    public static SingleRows Of(DataMatrix x, ParallelOptions po)
-    {
-        var rows = new SingleRows(x.Rows, x.Columns, ScaleFor(MaxAbs(x.Data)));
-        int d = x.Columns;
-        Parallel.For(0, (x.Rows + 1023) / 1024, po, b =>
-        {
-            int start = b * 1024, end = Math.Min(x.Rows, start + 1024);
-            rows.Fill(x.Data.AsSpan(start * d, (end - start) * d), start);
-        });
-        return rows;
-    }
-
     /// <summary>Copies rows of <paramref name="source"/> (row-major, <see cref="Columns"/> wide) scaled, starting at row <paramref name="first"/>.</summary>
     public void Fill(ReadOnlySpan<double> source, int first = 0)
     {
@@ -115,16 +102,16 @@ internal sealed class SingleRows
     }
 
     /// <summary>
-    /// acc[c * a.Stride + p] += sum over rows i in [i0, i1) of b[i, c] * a[i, p] (the rows of b^T a, in
-    /// scaled units) for every column c of b (rounded up to 4) and p below a.Stride. The sums over the
-    /// rows are taken in float32 registers and added to the double accumulator once per call, so
-    /// callers keep i1 - i0 to a few hundred rows. <paramref name="panel"/> is scratch of at least
-    /// (i1 - i0) * a.Stride values.
+    /// acc[c * a.Stride + p] += sum over r below <paramref name="rows"/> of b[bFirst + r, c] * a[aFirst + r, p]
+    /// (the rows of b^T a, in scaled units) for every column c of b (rounded up to 4) and p below
+    /// a.Stride. The sums are taken in float32 registers and added to the double accumulator once per
+    /// call, so callers keep <paramref name="rows"/> to a few hundred. <paramref name="panel"/> is
+    /// scratch of at least rows * a.Stride values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AddTransposedProducts(SingleRows a, SingleRows b, int i0, int i1, Span<double> acc, float[] panel)
+    public static void AddTransposedProducts(SingleRows a, int aFirst, SingleRows b, int bFirst, int rows, Span<double> acc, float[] panel)
     {
-        int sa = a.Stride, sb = b.Stride, w = Vector<float>.Count, width = 2 * w, rows = i1 - i0;
+        int sa = a.Stride, sb = b.Stride, w = Vector<float>.Count, width = 2 * w, i0 = aFirst;
         int columns = (b.Columns + Tile - 1) / Tile * Tile;
         ref float ra = ref MemoryMarshal.GetArrayDataReference(a.Data);
         ref float rb = ref MemoryMarshal.GetArrayDataReference(b.Data);
@@ -151,7 +138,7 @@ internal sealed class SingleRows
                 for (int i = 0; i < rows; i++)
                 {
                     ref float ai = ref Unsafe.Add(ref strip, i * width);
-                    ref float bi = ref Unsafe.Add(ref rb, (nint)(i0 + i) * sb + c);
+                    ref float bi = ref Unsafe.Add(ref rb, (nint)(bFirst + i) * sb + c);
                     var x0 = Vector.LoadUnsafe(ref ai);
                     var x1 = Vector.LoadUnsafe(ref ai, (nuint)w);
                     var y = new Vector<float>(bi);

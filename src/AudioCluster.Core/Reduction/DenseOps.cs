@@ -61,16 +61,25 @@ internal static class DenseOps
         for (; i < n; i++) Unsafe.Add(ref rr, i) = Unsafe.Add(ref rx, i) - Unsafe.Add(ref ry, i);
     }
 
-    /// <summary>Squared Euclidean norm of every row.</summary>
-    public static double[] RowSquaredNorms(DataMatrix x, ParallelOptions po)
+    /// <summary>A float32 copy of x - mean (row by row, nothing else allocated) and the squared norms of its rows (in double).</summary>
+    public static SingleRows CenteredSingle(DataMatrix x, double[] mean, ParallelOptions po, out double[] rowSquaredNorms)
     {
-        var result = new double[x.Rows];
+        int d = x.Columns;
+        // A bound on |x - mean| is all the power-of-two scale needs.
+        var rows = new SingleRows(x.Rows, d, SingleRows.ScaleFor(SingleRows.MaxAbs(x.Data) + SingleRows.MaxAbs(mean)));
+        var norms = rowSquaredNorms = new double[x.Rows];
         Parallel.For(0, (x.Rows + 1023) / 1024, po, b =>
         {
+            var centred = new double[d];
             int end = Math.Min(x.Rows, (b + 1) * 1024);
-            for (int i = b * 1024; i < end; i++) result[i] = VectorKernels.Dot(x.Row(i), x.Row(i));
+            for (int i = b * 1024; i < end; i++)
+            {
+                Subtract(x.Row(i), mean, centred);
+                norms[i] = VectorKernels.Dot(centred, centred);
+                rows.Fill(centred, i);
+            }
         });
-        return result;
+        return rows;
     }
 
     /// <summary>result[i, c] = x_i . w_c (x W^T as a row-major n x l matrix), in 4 x 4 register tiles.</summary>
@@ -175,7 +184,7 @@ internal static class DenseOps
             var panel = new float[SingleBlock * stride];
             var (start, end) = PartRange(n, parts, p);
             for (int i = start; i < end; i += SingleBlock)
-                SingleRows.AddTransposedProducts(x, ys, i, Math.Min(end, i + SingleBlock), acc, panel);
+                SingleRows.AddTransposedProducts(x, i, ys, i, Math.Min(end, i + SingleBlock) - i, acc, panel);
         });
         double unscale = 1.0 / (x.Scale * scale);
         for (int c = 0; c < l; c++)
@@ -230,23 +239,9 @@ internal static class DenseOps
                 }
             }
         });
-        var r = new double[l * l]; // upper triangular, row-major
         var gram = new double[l * l];
         for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p], gram);
-        for (int a = 0; a < l; a++)
-        {
-            for (int b = a; b < l; b++)
-            {
-                double sum = gram[b * l + a];
-                for (int t = 0; t < a; t++) sum -= r[t * l + a] * r[t * l + b];
-                if (b == a)
-                {
-                    if (!(sum > 1e-8 * gram[a * l + a])) return false;
-                    r[a * l + a] = Math.Sqrt(sum);
-                }
-                else r[a * l + b] = sum / r[a * l + a];
-            }
-        }
+        if (Cholesky(gram, l, l, 1e-8) is not double[] r) return false;
         // Forward substitution on blocks of entries that stay in cache: v_a = (v_a - sum_t<a r_ta v_t) / r_aa.
         Parallel.For(0, (n + GramBlock - 1) / GramBlock, po, blk =>
         {
@@ -259,6 +254,96 @@ internal static class DenseOps
                 for (int j = 0; j < len; j++) va[j] *= inv;
             }
         });
+        return true;
+    }
+
+    /// <summary>
+    /// Upper triangular R (l x l, row-major) with R^T R = G, from the lower triangle of gram (row-major,
+    /// rows <paramref name="stride"/> apart); null when a pivot keeps less than
+    /// <paramref name="minRatio"/> of its diagonal entry (the columns are too close to dependent).
+    /// </summary>
+    static double[]? Cholesky(double[] gram, int l, int stride, double minRatio)
+    {
+        var r = new double[l * l];
+        for (int a = 0; a < l; a++)
+        {
+            for (int b = a; b < l; b++)
+            {
+                double sum = gram[b * stride + a];
+                for (int t = 0; t < a; t++) sum -= r[t * l + a] * r[t * l + b];
+                if (b == a)
+                {
+                    if (!(sum > minRatio * gram[a * stride + a])) return null;
+                    r[a * l + a] = Math.Sqrt(sum);
+                }
+                else r[a * l + b] = sum / r[a * l + a];
+            }
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// One power-iteration step omega &lt;- X^T Q, Q an orthonormal basis of Y = X omega^T, in one pass over
+    /// the float32 copy of X: per block of rows, Y's rows and the sums Y^T Y and X^T Y. With
+    /// R^T R = Y^T Y (Cholesky), Q = Y R^-1 and X^T Q = (X^T Y) R^-1, so Q is never formed. The result
+    /// still needs orthonormalising. False (omega untouched) when Y is too close to rank-deficient for a
+    /// Cholesky factor of its float32 Gram matrix.
+    /// </summary>
+    public static bool PowerStepSingle(SingleRows x, double[][] omega, ParallelOptions po)
+    {
+        int n = x.Rows, d = x.Columns, l = omega.Length, stride = x.Stride;
+        var ws = VectorsSingle(omega, d, c => omega[c]);
+        int m = ws.PaddedRows;
+        var yShape = new SingleRows(0, m, 1.0);
+        int yStride = yShape.Stride;
+        // Parts are whole blocks, so that every block starts on a tile boundary.
+        int blocks = (n + SingleBlock - 1) / SingleBlock;
+        int parts = Math.Min(PartCount(n, (long)m * (stride + yStride)), blocks);
+        var gramParts = new double[parts][];
+        var productParts = new double[parts][];
+        Parallel.For(0, parts, po, p =>
+        {
+            var gram = gramParts[p] = new double[m * yStride];
+            var product = productParts[p] = new double[(long)m * stride];
+            var y = new SingleRows(SingleBlock, m, 1.0);
+            var dots = new float[SingleRows.Tile * m];
+            var panel = new float[SingleBlock * Math.Max(stride, yStride)];
+            var (first, last) = PartRange(blocks, parts, p);
+            for (int blk = first; blk < last; blk++)
+            {
+                int start = blk * SingleBlock, count = Math.Min(n, start + SingleBlock) - start;
+                for (int t = 0; t < count; t += SingleRows.Tile)
+                {
+                    SingleRows.DotTile(x, start + t, ws, dots);
+                    for (int r = 0; r < SingleRows.Tile; r++)
+                    {
+                        var row = y.Data.AsSpan((t + r) * yStride, m);
+                        if (t + r < count) dots.AsSpan(r * m, m).CopyTo(row);
+                        else row.Clear();
+                    }
+                }
+                SingleRows.AddTransposedProducts(y, 0, y, 0, count, gram, panel);
+                SingleRows.AddTransposedProducts(x, start, y, 0, count, product, panel);
+            }
+        });
+        var g = new double[m * yStride];
+        var w = new double[(long)m * stride];
+        for (int p = 0; p < parts; p++)
+        {
+            VectorKernels.Add(gramParts[p], g);
+            VectorKernels.Add(productParts[p], w);
+        }
+        // float32 sums: demand a well-conditioned Y (pivots keeping 1e-4 of the diagonal, condition below 100).
+        if (Cholesky(g, l, yStride, 1e-4) is not double[] rf) return false;
+        // Rows of (X^T Y) R^-1 by forward substitution: z_a = (w_a - sum_t<a r_ta z_t) / r_aa.
+        for (int a = 0; a < l; a++)
+        {
+            var z = omega[a];
+            w.AsSpan(a * stride, d).CopyTo(z);
+            for (int t = 0; t < a; t++) AddScaled(z, omega[t], -rf[t * l + a]);
+            double inv = 1.0 / rf[a * l + a];
+            for (int j = 0; j < d; j++) z[j] *= inv;
+        }
         return true;
     }
 

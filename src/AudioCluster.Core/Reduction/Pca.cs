@@ -52,9 +52,8 @@ public static class Pca
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
         var mean = DenseOps.ColumnMeans(data);
-        var xc = DenseOps.Centered(data, mean, po);
-        var rowSquaredNorms = DenseOps.RowSquaredNorms(xc, po);
-        SingleRows? xs = null;
+        // The products read a centred float32 copy; the double ones fold the centring in (x - mean) w = x w - mean w.
+        var xs = DenseOps.CenteredSingle(data, mean, po, out var rowSquaredNorms);
         cancellationToken.ThrowIfCancellationRequested();
 
         double[] singular;
@@ -63,7 +62,7 @@ public static class Pca
         int k;
         if (solver == PcaSolver.Full)
         {
-            (singular, components, double trace) = FullSvd(xc, options, po);
+            (singular, components, double trace) = FullSvd(DenseOps.Centered(data, mean, po), options, po);
             var allVariance = singular.Select(s => s * s / (n - 1)).ToArray();
             totalVariance = trace / (n - 1);
             k = options.VarianceShare is double share ? ComponentsForShare(allVariance, totalVariance, share) : options.Dimensions ?? r;
@@ -72,8 +71,7 @@ public static class Pca
         else
         {
             k = options.Dimensions ?? r;
-            xs = SingleRows.Of(xc, po);
-            (singular, components) = RandomizedSvd(xc, xs, k, options, po);
+            (singular, components) = RandomizedSvd(data, mean, xs, k, options, po);
             totalVariance = rowSquaredNorms.Sum() / (n - 1);
             double kept = singular.Take(k).Sum(s => s * s / (n - 1));
             noise = k < r ? (totalVariance - kept) / (r - k) : 0.0;
@@ -82,7 +80,7 @@ public static class Pca
 
         components = components.Take(k).ToArray();
         singular = singular.Take(k).ToArray();
-        FlipSigns(xc, xs, rowSquaredNorms, components, po);
+        FlipSigns(data, mean, xs, rowSquaredNorms, components, po);
         var variance = singular.Select(s => s * s / (n - 1)).ToArray();
         var ratio = variance.Select(v => totalVariance > 0 ? v / totalVariance : 0.0).ToArray();
         var matrix = new DataMatrix(k, d);
@@ -174,9 +172,9 @@ public static class Pca
     }
 
     /// <summary>The leading singular values and right singular vectors (at least k) by a randomized range finder.</summary>
-    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix xc, SingleRows xs, int k, PcaOptions options, ParallelOptions po)
+    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix data, double[] mean, SingleRows xs, int k, PcaOptions options, ParallelOptions po)
     {
-        int n = xc.Rows, d = xc.Columns, r = Math.Min(n, d);
+        int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
         int l = Math.Min(k + options.Oversamples, r);
         int iterations = options.PowerIterations ?? (k < 0.1 * r ? 7 : 4);
         var rng = new SeededRandom(options.Seed);
@@ -188,10 +186,13 @@ public static class Pca
         // They only look for the subspace, so their products run in float32; B below is exact.
         for (int it = 0; it < iterations; it++)
         {
-            DenseOps.MultiplyRowsSingle(xs, omega, y, po);
-            // Only the span matters here (scikit-learn takes an LU factor): one Cholesky QR pass.
-            DenseOps.OrthonormalizeTall(y, rng, po, passes: 1);
-            DenseOps.MultiplyTransposedSingle(xs, y, omega, po);
+            if (!DenseOps.PowerStepSingle(xs, omega, po))
+            {
+                DenseOps.MultiplyRowsSingle(xs, omega, y, po);
+                // Only the span matters here (scikit-learn takes an LU factor): one Cholesky QR pass.
+                DenseOps.OrthonormalizeTall(y, rng, po, passes: 1);
+                DenseOps.MultiplyTransposedSingle(xs, y, omega, po);
+            }
             DenseOps.Orthonormalize(omega, rng);
         }
         DenseOps.MultiplyRowsSingle(xs, omega, y, po);
@@ -199,7 +200,8 @@ public static class Pca
 
         // B = Q^T X (l x d); its SVD through a QR of B^T: B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
         var b = NewVectors(l, d);
-        DenseOps.MultiplyTransposed(xc, y, b, po);
+        DenseOps.MultiplyTransposed(data, y, b, po);
+        for (int c = 0; c < l; c++) DenseOps.AddScaled(b[c], mean, -y[c].Sum());
         var qb = b.Select(v => (double[])v.Clone()).ToArray();
         DenseOps.Orthonormalize(qb, rng);
         var rMatrix = Matrix<double>.Build.Dense(l, l, (i, j) => Clustering.VectorKernels.Dot(qb[i], b[j]));
@@ -219,10 +221,9 @@ public static class Pca
     /// projections come from float32 products; the points whose estimate could be the largest within
     /// its error bound are projected again in double precision, which decides.
     /// </summary>
-    static void FlipSigns(DataMatrix xc, SingleRows? xs, double[] rowSquaredNorms, double[][] components, ParallelOptions po)
+    static void FlipSigns(DataMatrix data, double[] mean, SingleRows xs, double[] rowSquaredNorms, double[][] components, ParallelOptions po)
     {
-        xs ??= SingleRows.Of(xc, po);
-        int n = xc.Rows;
+        int n = data.Rows;
         var proj = NewVectors(components.Length, n);
         DenseOps.MultiplyRowsSingle(xs, components, proj, po);
         double maxNorm = Math.Sqrt(rowSquaredNorms.Max());
@@ -230,7 +231,7 @@ public static class Pca
         {
             var p = proj[c];
             var w = components[c];
-            double wNorm = Math.Sqrt(Clustering.VectorKernels.Dot(w, w));
+            double wNorm = Math.Sqrt(Clustering.VectorKernels.Dot(w, w)), shift = Clustering.VectorKernels.Dot(mean, w);
             // Error of one estimate: the float32 bound with 1 % slack, and a floor for subnormals.
             double Error(int i) => 1.01 * xs.RelativeDotError * Math.Sqrt(rowSquaredNorms[i]) * wNorm + 1e-30 * maxNorm * wNorm;
             int top = 0;
@@ -242,7 +243,7 @@ public static class Pca
             for (int i = 0; i < n; i++)
             {
                 if (Math.Abs(p[i]) < topValue - topError - Error(i)) continue;
-                double exact = Clustering.VectorKernels.Dot(xc.Row(i), w);
+                double exact = Clustering.VectorKernels.Dot(data.Row(i), w) - shift;
                 if (Math.Abs(exact) > bestValue) { best = i; bestValue = Math.Abs(exact); p[i] = exact; }
             }
             if (p[best] < 0)
