@@ -30,11 +30,20 @@ internal static class DenseOps
             throw new ArgumentException($"The data contains a non-finite value ({data[row, col]}) at row {row}, dimension {col}.", nameof(data));
     }
 
-    public static double[] ColumnMeans(DataMatrix x)
+    public static double[] ColumnMeans(DataMatrix x, ParallelOptions? po = null)
     {
-        var mean = new double[x.Columns];
-        for (int i = 0; i < x.Rows; i++) VectorKernels.Add(x.Row(i), mean);
-        for (int j = 0; j < mean.Length; j++) mean[j] /= x.Rows;
+        // Partial sums over fixed parts, added in part order: the same result on any thread count.
+        int n = x.Rows, d = x.Columns, parts = PartCount(n, d);
+        var partial = new double[parts][];
+        Parallel.For(0, parts, po ?? new ParallelOptions(), p =>
+        {
+            var sum = partial[p] = new double[d];
+            var (start, end) = PartRange(n, parts, p);
+            for (int i = start; i < end; i++) VectorKernels.Add(x.Row(i), sum);
+        });
+        var mean = new double[d];
+        for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p], mean);
+        for (int j = 0; j < d; j++) mean[j] /= n;
         return mean;
     }
 

@@ -51,7 +51,7 @@ public static class Pca
         var solver = Validate(data, options);
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
-        var mean = DenseOps.ColumnMeans(data);
+        var mean = DenseOps.ColumnMeans(data, po);
         // The products read a centred float32 copy; the double ones fold the centring in (x - mean) w = x w - mean w.
         var xs = DenseOps.CenteredSingle(data, mean, po, out var rowSquaredNorms);
         cancellationToken.ThrowIfCancellationRequested();
