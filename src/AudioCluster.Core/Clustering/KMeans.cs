@@ -215,6 +215,7 @@ public static class KMeans
         var labels = new int[n];
         Array.Fill(labels, -1);
         Array.Fill(w.LabelsOld, -1);
+        search.ForgetBounds();
         bool strict = false, converged = false;
         int iteration = 0;
         for (; iteration < maxIterations; iteration++)
@@ -222,6 +223,7 @@ public static class KMeans
             po.CancellationToken.ThrowIfCancellationRequested();
             search.Assign(centers, labels, po);
             UpdateCenters(x, labels, centers, centersNew, w, po);
+            search.CentersMoved(w.Shift, labels);
             (centers, centersNew) = (centersNew, centers);
             if (labels.AsSpan().SequenceEqual(w.LabelsOld))
             {

@@ -5,6 +5,9 @@ namespace AudioCluster.Clustering;
 /// register tiles with a bound on their error; a point whose best and second-best centres differ by
 /// less than that bound is decided again in double precision, so the labels are those of the
 /// double-precision criterion ||c||^2 - 2 x.c (lowest index on ties) at a fraction of its cost.
+/// Between the assignments of one Lloyd run, Hamerly's bounds skip the points whose label cannot
+/// change: an upper bound on the distance to their centre and a lower bound on the distance to any
+/// other, widened by how far the centres moved (and by the float32 error when they were set).
 /// </summary>
 internal sealed class NearestCenter
 {
@@ -14,6 +17,9 @@ internal sealed class NearestCenter
     readonly int n, d;
     readonly SingleRows rows;
     readonly double[] squaredNorms; // of the scaled points
+    // Hamerly's bounds (unscaled distances), valid after an assignment until ForgetBounds.
+    readonly double[] upper, lower;
+    bool boundsValid;
 
     public NearestCenter(double[] x, int n, int d, ParallelOptions po)
     {
@@ -22,6 +28,8 @@ internal sealed class NearestCenter
         this.d = d;
         rows = new SingleRows(n, d, SingleRows.ScaleFor(SingleRows.MaxAbs(x.AsSpan(0, n * d))));
         squaredNorms = new double[n];
+        upper = new double[n];
+        lower = new double[n];
         double s2 = rows.Scale * rows.Scale;
         KMeans.ForChunks(n, (long)n * d, po, (start, end) =>
         {
@@ -35,9 +43,28 @@ internal sealed class NearestCenter
         });
     }
 
+    /// <summary>The next assignment starts afresh (a new run, or centres not derived by moving the last ones).</summary>
+    public void ForgetBounds() => boundsValid = false;
+
+    /// <summary>Centre j moved by shift[j] (Euclidean) since the last assignment, which gave labels.</summary>
+    public void CentersMoved(double[] shift, int[] labels)
+    {
+        if (!boundsValid) return;
+        double most = 0;
+        foreach (var v in shift) most = Math.Max(most, v);
+        // 1e-12: room for the rounding of the shifts and of these sums.
+        for (int i = 0; i < n; i++)
+        {
+            upper[i] = (upper[i] + shift[labels[i]]) * (1 + 1e-12);
+            lower[i] = (lower[i] - most) * (1 - 1e-12);
+        }
+    }
+
     /// <summary>Nearest centre of every point (see the class summary).</summary>
     public void Assign(DataMatrix centers, int[] labels, ParallelOptions po)
     {
+        bool skip = boundsValid;
+        boundsValid = false;
         int k = centers.Rows;
         var c = centers.Data;
         var norms = new double[k];
@@ -49,7 +76,7 @@ internal sealed class NearestCenter
             {
                 for (int i = start; i < end; i++) labels[i] = Exact(i, c, norms);
             });
-            return;
+            return; // bounds stay invalid
         }
         var cs = new SingleRows(k, d, scale);
         cs.Fill(c);
@@ -64,26 +91,58 @@ internal sealed class NearestCenter
         KMeans.ForChunks(n, (long)n * k * d, po, (start, end) =>
         {
             var dots = new float[SingleRows.Tile * m];
-            for (int i0 = start; i0 < end; i0 += SingleRows.Tile)
+            // Points to compute, gathered four at a time into a tile of their own.
+            var tile = new SingleRows(SingleRows.Tile, d, scale);
+            var pending = new int[SingleRows.Tile];
+            int count = 0;
+            for (int i = start; i < end; i++)
             {
-                SingleRows.DotTile(rows, i0, cs, dots);
-                for (int r = 0; r < SingleRows.Tile && i0 + r < end; r++)
+                if (skip && upper[i] < lower[i]) continue;
+                Array.Copy(rows.Data, (long)i * rows.Stride, tile.Data, count * tile.Stride, rows.Stride);
+                pending[count++] = i;
+                if (count == SingleRows.Tile)
                 {
-                    int i = i0 + r, off = r * m, bestJ = 0;
-                    double best = double.PositiveInfinity, second = double.PositiveInfinity;
-                    for (int j = 0; j < k; j++)
-                    {
-                        double v = scaledNorms[j] - 2.0 * dots[off + j];
-                        if (v < best) { second = best; best = v; bestJ = j; }
-                        else if (v < second) second = v;
-                    }
-                    // Each value is off by at most twice the dot product's error; the winner is certain
-                    // when the runner-up trails by more than both errors (with slack for double rounding).
-                    double margin = 4.04 * rows.DotError(Math.Sqrt(squaredNorms[i]), maxNorm) + 1e-14 * (Math.Abs(best) + Math.Abs(second));
-                    labels[i] = second - best > margin ? bestJ : Exact(i, c, norms);
+                    SingleRows.DotTile(tile, 0, cs, dots);
+                    for (int r = 0; r < count; r++) Decide(pending[r], dots.AsSpan(r * m, k));
+                    count = 0;
                 }
             }
+            if (count > 0)
+            {
+                SingleRows.DotTile(tile, 0, cs, dots);
+                for (int r = 0; r < count; r++) Decide(pending[r], dots.AsSpan(r * m, k));
+            }
         });
+        boundsValid = true;
+
+        void Decide(int i, ReadOnlySpan<float> dot)
+        {
+            int bestJ = 0;
+            double best = double.PositiveInfinity, second = double.PositiveInfinity;
+            for (int j = 0; j < dot.Length; j++)
+            {
+                double v = scaledNorms[j] - 2.0 * dot[j];
+                if (v < best) { second = best; best = v; bestJ = j; }
+                else if (v < second) second = v;
+            }
+            // Each value is off by at most twice the dot product's error (plus double rounding); the
+            // winner is certain when the runner-up trails by more than both errors.
+            double error = 2.02 * rows.DotError(Math.Sqrt(squaredNorms[i]), maxNorm) + 1e-14 * (Math.Abs(best) + Math.Abs(second));
+            if (second - best > 2 * error)
+            {
+                labels[i] = bestJ;
+                // Squared distances are v + ||x||^2; widen by the error (and the rounding of ||x||^2).
+                double slack = error + 1e-12 * squaredNorms[i];
+                upper[i] = Math.Sqrt(Math.Max(0, best + squaredNorms[i] + slack) / s2);
+                lower[i] = Math.Sqrt(Math.Max(0, second + squaredNorms[i] - slack) / s2);
+            }
+            else
+            {
+                labels[i] = Exact(i, c, norms);
+                upper[i] = double.PositiveInfinity;
+                lower[i] = 0;
+            }
+        }
     }
 
     /// <summary>
