@@ -205,6 +205,10 @@ public static class KMeans
         public readonly double[] Shift = new double[k];
         public readonly double[] Scratch = new double[n];
         public readonly double[] CentersNew = new double[k * d];
+        // Per-cluster sums and sizes for LabelsOld, carried from one iteration to the next.
+        public readonly double[] Sums = new double[k * d];
+        public readonly int[] Counts = new int[k];
+        public bool SumsValid;
     }
 
     static Run Lloyd(DataMatrix x, DataMatrix init, int maxIterations, double tolerance, LloydWorkspace w, NearestCenter search, ParallelOptions po)
@@ -215,6 +219,7 @@ public static class KMeans
         var labels = new int[n];
         Array.Fill(labels, -1);
         Array.Fill(w.LabelsOld, -1);
+        w.SumsValid = false;
         search.ForgetBounds();
         bool strict = false, converged = false;
         int iteration = 0;
@@ -263,30 +268,33 @@ public static class KMeans
         });
     }
 
-    // M-step: mean of each cluster's points, summed in point order (independent of threads).
+    // M-step: mean of each cluster's points. The sums are taken afresh in point order when many labels
+    // changed, else moved by the points that changed cluster (in point order): either way independent
+    // of the thread count, and a late iteration reads a few points instead of all of them.
     static void UpdateCenters(DataMatrix x, int[] labels, DataMatrix centersOld, DataMatrix centersNew, LloydWorkspace w, ParallelOptions po)
     {
         int n = x.Rows, d = x.Columns, k = centersOld.Rows;
-        var off = w.Offsets;
-        Array.Clear(off);
-        for (int i = 0; i < n; i++) off[labels[i] + 1]++;
-        for (int j = 0; j < k; j++) off[j + 1] += off[j];
-        var fill = w.Offsets.AsSpan(0, k).ToArray();   // k ints per iteration, not per point
-        for (int i = 0; i < n; i++) w.Order[fill[labels[i]]++] = i;
-
-        var cn = centersNew.Data;
-        Array.Clear(cn);
-        var order = w.Order;
+        var sums = w.Sums;
         var xd = x.Data;
-        Action<int> sumCluster = j =>
-        {
-            var dst = cn.AsSpan(j * d, d);
-            for (int p = off[j]; p < off[j + 1]; p++)
-                VectorKernels.Add(new ReadOnlySpan<double>(xd, order[p] * d, d), dst);
-        };
-        if (po.MaxDegreeOfParallelism == 1 || (long)n * d < ParallelWork) for (int j = 0; j < k; j++) sumCluster(j);
-        else Parallel.For(0, k, po, sumCluster);
-        for (int j = 0; j < k; j++) w.Weights[j] = off[j + 1] - off[j];
+        int changed = 0;
+        if (w.SumsValid)
+            for (int i = 0; i < n; i++)
+                if (labels[i] != w.LabelsOld[i]) changed++;
+        if (!w.SumsValid || changed > n / 8) SumClusters(x, labels, w, po);
+        else
+            for (int i = 0; i < n; i++)
+            {
+                int from = w.LabelsOld[i], to = labels[i];
+                if (from == to) continue;
+                var xi = new ReadOnlySpan<double>(xd, i * d, d);
+                DenseSubtract(sums.AsSpan(from * d, d), xi);
+                VectorKernels.Add(xi, sums.AsSpan(to * d, d));
+                w.Counts[from]--;
+                w.Counts[to]++;
+            }
+        w.SumsValid = true;
+        sums.CopyTo(centersNew.Data, 0);
+        for (int j = 0; j < k; j++) w.Weights[j] = w.Counts[j];
 
         RelocateEmptyClusters(x, labels, centersOld, centersNew, w, po);
 
@@ -299,6 +307,37 @@ public static class KMeans
         }
         for (int j = 0; j < k; j++)
             w.Shift[j] = Math.Sqrt(VectorKernels.SquaredDistance(centersOld.Row(j), centersNew.Row(j)));
+    }
+
+    static void SumClusters(DataMatrix x, int[] labels, LloydWorkspace w, ParallelOptions po)
+    {
+        int n = x.Rows, d = x.Columns, k = w.Counts.Length;
+        var off = w.Offsets;
+        Array.Clear(off);
+        for (int i = 0; i < n; i++) off[labels[i] + 1]++;
+        for (int j = 0; j < k; j++) off[j + 1] += off[j];
+        var fill = w.Offsets.AsSpan(0, k).ToArray();   // k ints per iteration, not per point
+        for (int i = 0; i < n; i++) w.Order[fill[labels[i]]++] = i;
+
+        var sums = w.Sums;
+        Array.Clear(sums);
+        var order = w.Order;
+        var xd = x.Data;
+        Action<int> sumCluster = j =>
+        {
+            var dst = sums.AsSpan(j * d, d);
+            for (int p = off[j]; p < off[j + 1]; p++)
+                VectorKernels.Add(new ReadOnlySpan<double>(xd, order[p] * d, d), dst);
+        };
+        if (po.MaxDegreeOfParallelism == 1 || (long)n * d < ParallelWork) for (int j = 0; j < k; j++) sumCluster(j);
+        else Parallel.For(0, k, po, sumCluster);
+        for (int j = 0; j < k; j++) w.Counts[j] = off[j + 1] - off[j];
+    }
+
+    // y -= x
+    static void DenseSubtract(Span<double> y, ReadOnlySpan<double> x)
+    {
+        for (int t = 0; t < y.Length; t++) y[t] -= x[t];
     }
 
     // An empty cluster takes the point farthest from its current centre (farthest first, one
@@ -357,6 +396,10 @@ public static class KMeans
         var candPot = new double[trials];
         var nearest = new int[n];                    // the centre that gives closest[i]
         var separation = new double[trials * k];     // candidate t to centre a, for the triangle inequality
+        var lower = new double[trials * n];
+        var upper = new double[trials * n];
+        var potLow = new double[trials];
+        var potHigh = new double[trials];
         for (int c = 1; c < k; c++)
         {
             double run = 0;
@@ -373,14 +416,34 @@ public static class KMeans
             for (int t = 0; t < trials; t++)
                 for (int a = 0; a < c; a++)
                     separation[t * k + a] = Math.Sqrt(VectorKernels.SquaredDistance(x.Row(candidates[t]), centers.Row(a)));
-            search.CandidateDistances(candidates, closest, nearest, separation, k, candDist, po);
+            search.CandidateDistances(candidates, closest, nearest, separation, k, candDist, lower, upper, po);
+            // Bracket every candidate's potential; when one is certainly the lowest, only its distances
+            // are needed exactly. Otherwise all are resolved and compared as they are.
             int best = 0;
             for (int t = 0; t < trials; t++)
             {
+                double lo = 0, hi = 0;
+                for (int i = 0; i < n; i++) { lo += lower[t * n + i]; hi += upper[t * n + i]; }
+                potLow[t] = lo;
+                potHigh[t] = hi;
+                if (hi < potHigh[best]) best = t;
+            }
+            bool certain = true;
+            for (int t = 0; t < trials; t++)
+                if (t != best && !(potLow[t] > potHigh[best] * (1 + 1e-9))) certain = false;
+            for (int t = 0; t < trials; t++)
+            {
+                if (certain && t != best) continue;
+                search.Resolve(candidates[t], closest, candDist, t, po);
                 double sum = 0;
                 for (int i = 0; i < n; i++) sum += candDist[t * n + i];
                 candPot[t] = sum;
-                if (sum < candPot[best]) best = t;
+            }
+            if (!certain)
+            {
+                best = 0;
+                for (int t = 1; t < trials; t++)
+                    if (candPot[t] < candPot[best]) best = t;
             }
             pot = candPot[best];
             for (int i = 0; i < n; i++)

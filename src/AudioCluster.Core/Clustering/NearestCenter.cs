@@ -147,14 +147,15 @@ internal sealed class NearestCenter
 
     /// <summary>
     /// Fills distances[t * n + i] with min(closest[i], squared distance from point i to point
-    /// candidates[t]), exactly as the double-precision distance gives it. Points the candidate
-    /// certainly does not bring closer are skipped: by the triangle inequality, when the candidate lies
-    /// more than twice as far from the point's nearest centre (nearest[i], at distance sqrt(closest[i]))
-    /// as the point does, given separation[t * stride + nearest[i]] = distance from candidate t to that
-    /// centre; otherwise by the float32 estimate and its error bound.
+    /// candidates[t]) where that is certainly closest[i], and with NaN where the double-precision
+    /// distance is needed (<see cref="Resolve"/>); [lower, upper] brackets every value. The candidate
+    /// certainly does not bring a point closer by the triangle inequality, when it lies more than twice
+    /// as far from the point's nearest centre (nearest[i], at distance sqrt(closest[i])) as the point
+    /// does, given separation[t * stride + nearest[i]] = distance from candidate t to that centre; or by
+    /// the float32 estimate and its error bound.
     /// </summary>
     public void CandidateDistances(int[] candidates, double[] closest, int[] nearest, double[] separation, int stride,
-        double[] distances, ParallelOptions po)
+        double[] distances, double[] lower, double[] upper, ParallelOptions po)
     {
         int trials = candidates.Length;
         double s2 = rows.Scale * rows.Scale;
@@ -186,21 +187,30 @@ internal sealed class NearestCenter
                     double nx = squaredNorms[i], near = closest[i] * s2;
                     for (int t = 0; t < trials; t++)
                     {
-                        double result = closest[i];
-                        if (!far[r * trials + t])
-                        {
-                            double nc = squaredNorms[candidates[t]];
-                            double estimate = nx + nc - 2.0 * dots[r * m + t];
-                            double error = 2.02 * rows.DotError(Math.Sqrt(nx), Math.Sqrt(nc)) + 1e-14 * (nx + nc + near);
-                            if (estimate - error <= near)
-                                result = Math.Min(result, VectorKernels.SquaredDistance(Row(i), Row(candidates[t])));
-                        }
-                        distances[t * n + i] = result;
+                        int at = t * n + i;
+                        distances[at] = lower[at] = upper[at] = closest[i];
+                        if (far[r * trials + t]) continue;
+                        double nc = squaredNorms[candidates[t]];
+                        double estimate = nx + nc - 2.0 * dots[r * m + t];
+                        double error = 2.02 * rows.DotError(Math.Sqrt(nx), Math.Sqrt(nc)) + 1e-14 * (nx + nc + near);
+                        if (estimate - error > near) continue;
+                        distances[at] = double.NaN;
+                        lower[at] = Math.Max(0, estimate - error) / s2;
+                        upper[at] = Math.Min(closest[i], (estimate + error) / s2);
                     }
                 }
             }
         });
     }
+
+    /// <summary>Replaces the NaNs of row t of distances by min(closest[i], the double-precision squared distance to point candidate).</summary>
+    public void Resolve(int candidate, double[] closest, double[] distances, int t, ParallelOptions po) =>
+        KMeans.ForChunks(n, (long)n * d / 16, po, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+                if (double.IsNaN(distances[t * n + i]))
+                    distances[t * n + i] = Math.Min(closest[i], VectorKernels.SquaredDistance(Row(i), Row(candidate)));
+        });
 
     ReadOnlySpan<double> Row(int i) => new(x, i * d, d);
 
