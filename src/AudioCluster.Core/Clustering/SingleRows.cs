@@ -104,85 +104,10 @@ internal sealed class SingleRows
     /// <summary>
     /// acc[c * a.Stride + p] += sum over r below <paramref name="rows"/> of b[bFirst + r, c] * a[aFirst + r, p]
     /// (the rows of b^T a, in scaled units) for every column c of b (rounded up to 4) and p below
-    /// a.Stride. The sums are taken in float32 registers and added to the double accumulator once per
-    /// call, so callers keep <paramref name="rows"/> to a few hundred. <paramref name="panel"/> is
+    /// a.Stride; see <see cref="VectorKernels.AddTransposedProducts"/>. <paramref name="panel"/> is
     /// scratch of at least rows * a.Stride values.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AddTransposedProducts(SingleRows a, int aFirst, SingleRows b, int bFirst, int rows, Span<double> acc, float[] panel)
-    {
-        int sa = a.Stride, sb = b.Stride, w = Vector<float>.Count, width = 4 * w, i0 = aFirst;
-        int columns = (b.Columns + Tile - 1) / Tile * Tile;
-        ref float ra = ref MemoryMarshal.GetArrayDataReference(a.Data);
-        ref float rb = ref MemoryMarshal.GetArrayDataReference(b.Data);
-        ref float rp = ref MemoryMarshal.GetArrayDataReference(panel);
-        // Rows sit a.Stride apart, which maps a column strip of them onto a few cache sets: the strips
-        // are first copied into contiguous panels (rows x 4 vectors each).
-        for (int i = 0; i < rows; i++)
-        {
-            ref float src = ref Unsafe.Add(ref ra, (nint)(i0 + i) * sa);
-            for (int p = 0; p < sa; p += width)
-            {
-                ref float dst = ref Unsafe.Add(ref rp, (nint)p * rows + i * width);
-                for (int q = 0; q < width; q += w) Vector.LoadUnsafe(ref src, (nuint)(p + q)).StoreUnsafe(ref dst, (nuint)q);
-            }
-        }
-        // Register tile: 4 columns of b x 4 vectors of a's strip, 16 accumulators.
-        for (int p = 0; p < sa; p += width)
-        {
-            ref float strip = ref Unsafe.Add(ref rp, (nint)p * rows);
-            for (int c = 0; c < columns; c += Tile)
-            {
-                Vector<float> s00 = default, s01 = default, s02 = default, s03 = default;
-                Vector<float> s10 = default, s11 = default, s12 = default, s13 = default;
-                Vector<float> s20 = default, s21 = default, s22 = default, s23 = default;
-                Vector<float> s30 = default, s31 = default, s32 = default, s33 = default;
-                for (int i = 0; i < rows; i++)
-                {
-                    ref float ai = ref Unsafe.Add(ref strip, i * width);
-                    ref float bi = ref Unsafe.Add(ref rb, (nint)(bFirst + i) * sb + c);
-                    var x0 = Vector.LoadUnsafe(ref ai);
-                    var x1 = Vector.LoadUnsafe(ref ai, (nuint)w);
-                    var x2 = Vector.LoadUnsafe(ref ai, (nuint)(2 * w));
-                    var x3 = Vector.LoadUnsafe(ref ai, (nuint)(3 * w));
-                    var y = new Vector<float>(bi);
-                    s00 = Vector.FusedMultiplyAdd(x0, y, s00); s01 = Vector.FusedMultiplyAdd(x1, y, s01);
-                    s02 = Vector.FusedMultiplyAdd(x2, y, s02); s03 = Vector.FusedMultiplyAdd(x3, y, s03);
-                    y = new Vector<float>(Unsafe.Add(ref bi, 1));
-                    s10 = Vector.FusedMultiplyAdd(x0, y, s10); s11 = Vector.FusedMultiplyAdd(x1, y, s11);
-                    s12 = Vector.FusedMultiplyAdd(x2, y, s12); s13 = Vector.FusedMultiplyAdd(x3, y, s13);
-                    y = new Vector<float>(Unsafe.Add(ref bi, 2));
-                    s20 = Vector.FusedMultiplyAdd(x0, y, s20); s21 = Vector.FusedMultiplyAdd(x1, y, s21);
-                    s22 = Vector.FusedMultiplyAdd(x2, y, s22); s23 = Vector.FusedMultiplyAdd(x3, y, s23);
-                    y = new Vector<float>(Unsafe.Add(ref bi, 3));
-                    s30 = Vector.FusedMultiplyAdd(x0, y, s30); s31 = Vector.FusedMultiplyAdd(x1, y, s31);
-                    s32 = Vector.FusedMultiplyAdd(x2, y, s32); s33 = Vector.FusedMultiplyAdd(x3, y, s33);
-                }
-                AddWidened(acc, c * sa + p, w, s00, s01, s02, s03);
-                AddWidened(acc, (c + 1) * sa + p, w, s10, s11, s12, s13);
-                AddWidened(acc, (c + 2) * sa + p, w, s20, s21, s22, s23);
-                AddWidened(acc, (c + 3) * sa + p, w, s30, s31, s32, s33);
-            }
-        }
-    }
-
-    // acc[at ..] += the four vectors, widened to double.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void AddWidened(Span<double> acc, int at, int w, Vector<float> s0, Vector<float> s1, Vector<float> s2, Vector<float> s3)
-    {
-        ref double r = ref Unsafe.Add(ref MemoryMarshal.GetReference(acc), at);
-        AddWidened(ref r, s0);
-        AddWidened(ref Unsafe.Add(ref r, w), s1);
-        AddWidened(ref Unsafe.Add(ref r, 2 * w), s2);
-        AddWidened(ref Unsafe.Add(ref r, 3 * w), s3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void AddWidened(ref double r, Vector<float> s)
-    {
-        int h = Vector<double>.Count;
-        Vector.Widen(s, out var lo, out var hi);
-        (Vector.LoadUnsafe(ref r) + lo).StoreUnsafe(ref r);
-        (Vector.LoadUnsafe(ref r, (nuint)h) + hi).StoreUnsafe(ref r, (nuint)h);
-    }
+    public static void AddTransposedProducts(SingleRows a, int aFirst, SingleRows b, int bFirst, int rows, Span<double> acc, float[] panel) =>
+        VectorKernels.AddTransposedProducts(ref a.Data[(long)aFirst * a.Stride], a.Stride, a.Stride,
+            ref b.Data[(long)bFirst * b.Stride], b.Stride, b.Columns, rows, acc, a.Stride, panel);
 }

@@ -147,4 +147,101 @@ internal static class VectorKernels
             return Vector.FusedMultiplyAdd(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
         return x * y + acc;
     }
+
+    /// <summary>
+    /// acc[c * accStride + p] += sum over r below <paramref name="rows"/> of b[r * bStride + c] * a[r * aStride + p]
+    /// (the rows of b^T a) for c below bColumns rounded up to 4 (b must hold values there) and p below
+    /// aColumns rounded up to four vectors (zeros beyond aColumns). A register tile of 4 columns of b
+    /// by 4 vectors of a; per call the sums run in T and are added to the double accumulator, so
+    /// float32 callers keep <paramref name="rows"/> to a few hundred. <paramref name="panel"/> is scratch
+    /// of rows * <see cref="StripPadded"/>(aColumns) values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddTransposedProducts<T>(ref T a, int aStride, int aColumns, ref T b, int bStride, int bColumns, int rows,
+        Span<double> acc, int accStride, T[] panel) where T : unmanaged, INumber<T>
+    {
+        int w = Vector<T>.Count, width = 4 * w, padded = StripPadded<T>(aColumns);
+        int columns = (bColumns + 3) / 4 * 4;
+        ref T rp = ref MemoryMarshal.GetArrayDataReference(panel);
+        // Rows sit aStride apart, which maps a column strip of them onto a few cache sets: the strips
+        // are first copied into contiguous panels (rows x 4 vectors each).
+        for (int i = 0; i < rows; i++)
+        {
+            ref T src = ref Unsafe.Add(ref a, (nint)i * aStride);
+            for (int p = 0; p < padded; p += width)
+            {
+                ref T dst = ref Unsafe.Add(ref rp, (nint)p * rows + i * width);
+                if (p + width <= aColumns)
+                    for (int q = 0; q < width; q += w) Vector.LoadUnsafe(ref src, (nuint)(p + q)).StoreUnsafe(ref dst, (nuint)q);
+                else
+                    for (int q = 0; q < width; q++) Unsafe.Add(ref dst, q) = p + q < aColumns ? Unsafe.Add(ref src, p + q) : T.Zero;
+            }
+        }
+        for (int p = 0; p < padded; p += width)
+        {
+            ref T strip = ref Unsafe.Add(ref rp, (nint)p * rows);
+            for (int c = 0; c < columns; c += 4)
+            {
+                Vector<T> s00 = default, s01 = default, s02 = default, s03 = default;
+                Vector<T> s10 = default, s11 = default, s12 = default, s13 = default;
+                Vector<T> s20 = default, s21 = default, s22 = default, s23 = default;
+                Vector<T> s30 = default, s31 = default, s32 = default, s33 = default;
+                for (int i = 0; i < rows; i++)
+                {
+                    ref T ai = ref Unsafe.Add(ref strip, i * width);
+                    ref T bi = ref Unsafe.Add(ref b, (nint)i * bStride + c);
+                    var x0 = Vector.LoadUnsafe(ref ai);
+                    var x1 = Vector.LoadUnsafe(ref ai, (nuint)w);
+                    var x2 = Vector.LoadUnsafe(ref ai, (nuint)(2 * w));
+                    var x3 = Vector.LoadUnsafe(ref ai, (nuint)(3 * w));
+                    var y = new Vector<T>(bi);
+                    s00 = Fma(x0, y, s00); s01 = Fma(x1, y, s01); s02 = Fma(x2, y, s02); s03 = Fma(x3, y, s03);
+                    y = new Vector<T>(Unsafe.Add(ref bi, 1));
+                    s10 = Fma(x0, y, s10); s11 = Fma(x1, y, s11); s12 = Fma(x2, y, s12); s13 = Fma(x3, y, s13);
+                    y = new Vector<T>(Unsafe.Add(ref bi, 2));
+                    s20 = Fma(x0, y, s20); s21 = Fma(x1, y, s21); s22 = Fma(x2, y, s22); s23 = Fma(x3, y, s23);
+                    y = new Vector<T>(Unsafe.Add(ref bi, 3));
+                    s30 = Fma(x0, y, s30); s31 = Fma(x1, y, s31); s32 = Fma(x2, y, s32); s33 = Fma(x3, y, s33);
+                }
+                ref double r = ref Unsafe.Add(ref MemoryMarshal.GetReference(acc), c * accStride + p);
+                AddTo(ref r, w, s00, s01, s02, s03);
+                AddTo(ref Unsafe.Add(ref r, accStride), w, s10, s11, s12, s13);
+                AddTo(ref Unsafe.Add(ref r, 2 * accStride), w, s20, s21, s22, s23);
+                AddTo(ref Unsafe.Add(ref r, 3 * accStride), w, s30, s31, s32, s33);
+            }
+        }
+    }
+
+    /// <summary>Columns rounded up to the strip width (four vectors) of <see cref="AddTransposedProducts"/>.</summary>
+    public static int StripPadded<T>(int columns) where T : unmanaged, INumber<T>
+    {
+        int width = 4 * Vector<T>.Count;
+        return (columns + width - 1) / width * width;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddTo<T>(ref double r, int w, Vector<T> s0, Vector<T> s1, Vector<T> s2, Vector<T> s3) where T : unmanaged, INumber<T>
+    {
+        AddTo(ref r, s0);
+        AddTo(ref Unsafe.Add(ref r, w), s1);
+        AddTo(ref Unsafe.Add(ref r, 2 * w), s2);
+        AddTo(ref Unsafe.Add(ref r, 3 * w), s3);
+    }
+
+    // r[0 .. Vector<T>.Count) += s, widened to double.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddTo<T>(ref double r, Vector<T> s) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            int h = Vector<double>.Count;
+            Vector.Widen(s.As<T, float>(), out var lo, out var hi);
+            (Vector.LoadUnsafe(ref r) + lo).StoreUnsafe(ref r);
+            (Vector.LoadUnsafe(ref r, (nuint)h) + hi).StoreUnsafe(ref r, (nuint)h);
+        }
+        else if (typeof(T) == typeof(double))
+            (Vector.LoadUnsafe(ref r) + s.As<T, double>()).StoreUnsafe(ref r);
+        else
+            for (int i = 0; i < Vector<T>.Count; i++) Unsafe.Add(ref r, i) += double.CreateTruncating(s[i]);
+    }
 }

@@ -113,38 +113,37 @@ internal static class DenseOps
         });
     }
 
-    /// <summary>result[c] = sum over rows i of y[c][i] * x_i (the columns of x^T Y), each of length x.Columns.</summary>
+    /// <summary>result[c] = sum over rows i of y[c][i] * x_i (the columns of x^T Y), each of length x.Columns, in register tiles.</summary>
     public static void MultiplyTransposed(DataMatrix x, double[][] y, double[][] result, ParallelOptions po)
     {
-        int n = x.Rows, d = x.Columns, l = y.Length;
-        int parts = PartCount(n, (long)l * d);
+        int n = x.Rows, d = x.Columns, l = y.Length, lp = (l + 3) / 4 * 4, width = VectorKernels.StripPadded<double>(d);
+        // y as rows (n x lp, zero-padded) so that the kernel broadcasts y[i, c].
+        var yRows = new double[(long)n * lp];
+        Parallel.For(0, (n + 1023) / 1024, po, b =>
+        {
+            int end = Math.Min(n, (b + 1) * 1024);
+            for (int i = b * 1024; i < end; i++)
+                for (int c = 0; c < l; c++) yRows[i * lp + c] = y[c][i];
+        });
+        int blocks = (n + SingleBlock - 1) / SingleBlock;
+        int parts = Math.Min(PartCount(n, (long)lp * width), blocks);
         var partial = new double[parts][];
         Parallel.For(0, parts, po, p =>
         {
-            var acc = partial[p] = new double[(long)l * d];
-            var (start, end) = PartRange(n, parts, p);
-            int i = start;
-            // Four rows per pass: one load and store of the accumulator per four multiply-adds.
-            for (; i + 4 <= end; i += 4)
+            var acc = partial[p] = new double[(long)lp * width];
+            var panel = new double[SingleBlock * width];
+            var (first, last) = PartRange(blocks, parts, p);
+            for (int blk = first; blk < last; blk++)
             {
-                var x0 = x.Row(i); var x1 = x.Row(i + 1); var x2 = x.Row(i + 2); var x3 = x.Row(i + 3);
-                for (int c = 0; c < l; c++)
-                {
-                    var yc = y[c];
-                    AddScaled4(acc.AsSpan(c * d, d), x0, yc[i], x1, yc[i + 1], x2, yc[i + 2], x3, yc[i + 3]);
-                }
-            }
-            for (; i < end; i++)
-            {
-                var xi = x.Row(i);
-                for (int c = 0; c < l; c++) AddScaled(acc.AsSpan(c * d, d), xi, y[c][i]);
+                int start = blk * SingleBlock, count = Math.Min(n, start + SingleBlock) - start;
+                VectorKernels.AddTransposedProducts(ref x.Data[(long)start * d], d, d, ref yRows[(long)start * lp], lp, l, count, acc, width, panel);
             }
         });
         for (int c = 0; c < l; c++)
         {
             var r = result[c];
             Array.Clear(r);
-            for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p].AsSpan(c * d, d), r);
+            for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p].AsSpan(c * width, d), r);
         }
     }
 
