@@ -170,40 +170,6 @@ internal static class DenseOps
         });
     }
 
-    /// <summary>result[c] = sum over rows i of y[c][i] * x_i from the float32 copy of x (as <see cref="MultiplyRowsSingle"/>).</summary>
-    public static void MultiplyTransposedSingle(SingleRows x, double[][] y, double[][] result, ParallelOptions po)
-    {
-        int n = x.Rows, d = x.Columns, l = y.Length, stride = x.Stride;
-        // y as float32 rows (n x l) so that the kernel broadcasts y[i, c].
-        double scale = SingleRows.ScaleFor(y.Max(v => SingleRows.MaxAbs(v)));
-        var ys = new SingleRows(n, l, scale);
-        Parallel.For(0, (n + 1023) / 1024, po, b =>
-        {
-            int end = Math.Min(n, (b + 1) * 1024);
-            for (int i = b * 1024; i < end; i++)
-                for (int c = 0; c < l; c++) ys.Data[i * ys.Stride + c] = (float)(y[c][i] * scale);
-        });
-        int columns = (l + SingleRows.Tile - 1) / SingleRows.Tile * SingleRows.Tile;
-        int parts = PartCount(n, (long)columns * stride);
-        var partial = new double[parts][];
-        Parallel.For(0, parts, po, p =>
-        {
-            var acc = partial[p] = new double[(long)columns * stride];
-            var panel = new float[SingleBlock * stride];
-            var (start, end) = PartRange(n, parts, p);
-            for (int i = start; i < end; i += SingleBlock)
-                SingleRows.AddTransposedProducts(x, i, ys, i, Math.Min(end, i + SingleBlock) - i, acc, panel);
-        });
-        double unscale = 1.0 / (x.Scale * scale);
-        for (int c = 0; c < l; c++)
-        {
-            var r = result[c];
-            Array.Clear(r);
-            for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p].AsSpan(c * stride, d), r);
-            for (int j = 0; j < d; j++) r[j] *= unscale;
-        }
-    }
-
     static SingleRows VectorsSingle(double[][] v, int length, Func<int, double[]> row)
     {
         var s = new SingleRows(v.Length, length, SingleRows.ScaleFor(v.Max(r => SingleRows.MaxAbs(r))));

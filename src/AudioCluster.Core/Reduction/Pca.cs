@@ -191,7 +191,7 @@ public static class Pca
                 DenseOps.MultiplyRowsSingle(xs, omega, y, po);
                 // Only the span matters here (scikit-learn takes an LU factor): one Cholesky QR pass.
                 DenseOps.OrthonormalizeTall(y, rng, po, passes: 1);
-                DenseOps.MultiplyTransposedSingle(xs, y, omega, po);
+                CenteredTransposedProduct(data, mean, y, omega, po);
             }
             DenseOps.Orthonormalize(omega, rng);
         }
@@ -200,8 +200,7 @@ public static class Pca
 
         // B = Q^T X (l x d); its SVD through a QR of B^T: B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
         var b = NewVectors(l, d);
-        DenseOps.MultiplyTransposed(data, y, b, po);
-        for (int c = 0; c < l; c++) DenseOps.AddScaled(b[c], mean, -y[c].Sum());
+        CenteredTransposedProduct(data, mean, y, b, po);
         var qb = b.Select(v => (double[])v.Clone()).ToArray();
         DenseOps.Orthonormalize(qb, rng);
         var rMatrix = Matrix<double>.Build.Dense(l, l, (i, j) => Clustering.VectorKernels.Dot(qb[i], b[j]));
@@ -214,6 +213,13 @@ public static class Pca
             for (int j = 0; j < l; j++) DenseOps.AddScaled(v, qb[j], svd.U[j, c]);
         }
         return (singular, components);
+    }
+
+    /// <summary>result[c] = (X - mean)^T y_c = X^T y_c - (sum of y_c) mean, without a centred copy of X.</summary>
+    static void CenteredTransposedProduct(DataMatrix data, double[] mean, double[][] y, double[][] result, ParallelOptions po)
+    {
+        DenseOps.MultiplyTransposed(data, y, result, po);
+        for (int c = 0; c < y.Length; c++) DenseOps.AddScaled(result[c], mean, -y[c].Sum());
     }
 
     /// <summary>
