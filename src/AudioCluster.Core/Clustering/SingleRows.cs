@@ -37,9 +37,6 @@ internal sealed class SingleRows
 
     readonly double relativeError;
 
-    /// <summary>Bound on a product's error relative to the product of the two rows' norms.</summary>
-    public double RelativeDotError => relativeError;
-
     public int Rows { get; }
     public int Columns { get; }
     public int PaddedRows { get; }

@@ -46,14 +46,16 @@ public sealed record PcaOptions
 /// </summary>
 public static class Pca
 {
-    public static PcaModel Fit(DataMatrix data, PcaOptions options, CancellationToken cancellationToken = default)
+    public static PcaModel Fit(DataMatrix data, PcaOptions options, CancellationToken cancellationToken = default) =>
+        Fit(data, options, cancellationToken, out _);
+
+    // Also returns the projections of the training data (unwhitened): svd_flip needs them anyway.
+    static PcaModel Fit(DataMatrix data, PcaOptions options, CancellationToken cancellationToken, out DataMatrix projections)
     {
         var solver = Validate(data, options);
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
         var mean = DenseOps.ColumnMeans(data, po);
-        // The products read a centred float32 copy; the double ones fold the centring in (x - mean) w = x w - mean w.
-        var xs = DenseOps.CenteredSingle(data, mean, po, out var rowSquaredNorms);
         cancellationToken.ThrowIfCancellationRequested();
 
         double[] singular;
@@ -71,6 +73,9 @@ public static class Pca
         else
         {
             k = options.Dimensions ?? r;
+            // The power iterations read a centred float32 copy; the double products fold the centring in:
+            // (x - mean) w = x w - mean w.
+            var xs = DenseOps.CenteredSingle(data, mean, po, out var rowSquaredNorms);
             (singular, components) = RandomizedSvd(data, mean, xs, k, options, po);
             totalVariance = rowSquaredNorms.Sum() / (n - 1);
             double kept = singular.Take(k).Sum(s => s * s / (n - 1));
@@ -80,7 +85,8 @@ public static class Pca
 
         components = components.Take(k).ToArray();
         singular = singular.Take(k).ToArray();
-        FlipSigns(data, mean, xs, rowSquaredNorms, components, po);
+        projections = PcaModel.Project(data, components, mean, po);
+        FlipSigns(projections, components);
         var variance = singular.Select(s => s * s / (n - 1)).ToArray();
         var ratio = variance.Select(v => totalVariance > 0 ? v / totalVariance : 0.0).ToArray();
         var matrix = new DataMatrix(k, d);
@@ -91,8 +97,10 @@ public static class Pca
     /// <summary>Fits and returns the projections of the training data.</summary>
     public static DataMatrix FitTransform(DataMatrix data, PcaOptions options, out PcaModel model, CancellationToken cancellationToken = default)
     {
-        model = Fit(data, options, cancellationToken);
-        return model.Transform(data);
+        model = Fit(data, options, cancellationToken, out var projections);
+        // The same numbers as model.Transform(data): negating a component negates its products exactly.
+        model.ApplyWhitening(projections);
+        return projections;
     }
 
     static PcaSolver Validate(DataMatrix data, PcaOptions options)
@@ -223,37 +231,22 @@ public static class Pca
     }
 
     /// <summary>
-    /// svd_flip on U: the projection of largest magnitude (first one on ties) becomes positive. The
-    /// projections come from float32 products; the points whose estimate could be the largest within
-    /// its error bound are projected again in double precision, which decides.
+    /// svd_flip on U: the projection of largest magnitude (first one on ties) becomes positive; the
+    /// component and its column of projections change sign together.
     /// </summary>
-    static void FlipSigns(DataMatrix data, double[] mean, SingleRows xs, double[] rowSquaredNorms, double[][] components, ParallelOptions po)
+    static void FlipSigns(DataMatrix projections, double[][] components)
     {
-        int n = data.Rows;
-        var proj = NewVectors(components.Length, n);
-        DenseOps.MultiplyRowsSingle(xs, components, proj, po);
-        double maxNorm = Math.Sqrt(rowSquaredNorms.Max());
-        for (int c = 0; c < components.Length; c++)
+        int n = projections.Rows, k = components.Length;
+        var p = projections.Data;
+        for (int c = 0; c < k; c++)
         {
-            var p = proj[c];
-            var w = components[c];
-            double wNorm = Math.Sqrt(Clustering.VectorKernels.Dot(w, w)), shift = Clustering.VectorKernels.Dot(mean, w);
-            // Error of one estimate: the float32 bound with 1 % slack, and a floor for subnormals.
-            double Error(int i) => 1.01 * xs.RelativeDotError * Math.Sqrt(rowSquaredNorms[i]) * wNorm + 1e-30 * maxNorm * wNorm;
-            int top = 0;
+            int best = 0;
             for (int i = 1; i < n; i++)
-                if (Math.Abs(p[i]) > Math.Abs(p[top])) top = i;
-            double topValue = Math.Abs(p[top]), topError = Error(top);
-            int best = -1;
-            double bestValue = -1;
-            for (int i = 0; i < n; i++)
-            {
-                if (Math.Abs(p[i]) < topValue - topError - Error(i)) continue;
-                double exact = Clustering.VectorKernels.Dot(data.Row(i), w) - shift;
-                if (Math.Abs(exact) > bestValue) { best = i; bestValue = Math.Abs(exact); p[i] = exact; }
-            }
-            if (p[best] < 0)
-                for (int j = 0; j < w.Length; j++) w[j] = -w[j];
+                if (Math.Abs(p[i * k + c]) > Math.Abs(p[best * k + c])) best = i;
+            if (p[best * k + c] >= 0) continue;
+            var w = components[c];
+            for (int j = 0; j < w.Length; j++) w[j] = -w[j];
+            for (int i = 0; i < n; i++) p[i * k + c] = -p[i * k + c];
         }
     }
 
