@@ -265,23 +265,57 @@ internal static class DenseOps
     /// </summary>
     public static bool PowerStepSingle(SingleRows x, double[][] omega, ParallelOptions po)
     {
-        int n = x.Rows, d = x.Columns, l = omega.Length, stride = x.Stride;
+        var ws = VectorsSingle(omega, x.Columns, c => omega[c]);
+        var (g, gStride, w, wStride, _) = BlockProducts(x, ws, 1f, x.Data, x.Stride, x.Stride, po);
+        // float32 sums: demand a well-conditioned Y (pivots keeping 1e-4 of the diagonal, condition below 100).
+        if (Cholesky(g, omega.Length, gStride, 1e-4) is not double[] r) return false;
+        SolveTransposed(r, w, wStride, omega);
+        return true;
+    }
+
+    /// <summary>
+    /// B = Q^T (X - mean) for Q an orthonormal basis of Y = X_c omega^T (X_c from the float32 copy x),
+    /// exact in double precision for that Q: one pass computes Y (float32), then Y^T Y and Y^T X in
+    /// double; with R^T R = Y^T Y, Q = Y R^-1 and B = R^-T (Y^T X - (Y^T 1) mean^T). False (b untouched)
+    /// when Y is too ill-conditioned for Q to be orthonormal to double precision that way.
+    /// </summary>
+    public static bool ProjectOntoRange(SingleRows x, double[][] omega, DataMatrix data, double[] mean, double[][] b, ParallelOptions po)
+    {
+        int d = data.Columns;
         var ws = VectorsSingle(omega, d, c => omega[c]);
-        int m = ws.PaddedRows;
-        var yShape = new SingleRows(0, m, 1.0);
-        int yStride = yShape.Stride;
+        var (g, gStride, w, wStride, ySums) = BlockProducts(x, ws, 1.0 / (x.Scale * ws.Scale), data.Data, d, d, po);
+        // One Cholesky QR step leaves Q^T Q - I near condition^2 * 1e-16: at most 1e-12 here.
+        if (Cholesky(g, omega.Length, gStride, 1e-4) is not double[] r) return false;
+        for (int c = 0; c < omega.Length; c++)
+            for (int j = 0; j < d; j++) w[c * wStride + j] -= ySums[c] * mean[j];
+        SolveTransposed(r, w, wStride, b);
+        return true;
+    }
+
+    /// <summary>
+    /// Y = X omega^T from the float32 tiles of x (times yScale, held in T), and over fixed parts of
+    /// whole blocks of rows the sums G = Y^T Y, W = Y^T A (A: the rows of a, aColumns wide, aStride
+    /// apart) and Y's column sums, added in part order.
+    /// </summary>
+    static (double[] G, int GStride, double[] W, int WStride, double[] YSums) BlockProducts<T>(SingleRows x, SingleRows ws, T yScale,
+        T[] a, int aStride, int aColumns, ParallelOptions po) where T : unmanaged, System.Numerics.INumber<T>
+    {
+        int n = x.Rows, m = ws.PaddedRows;
+        int yStride = VectorKernels.StripPadded<T>(m), wStride = VectorKernels.StripPadded<T>(aColumns);
         // Parts are whole blocks, so that every block starts on a tile boundary.
         int blocks = (n + SingleBlock - 1) / SingleBlock;
-        int parts = Math.Min(PartCount(n, (long)m * (stride + yStride)), blocks);
+        int parts = Math.Min(PartCount(n, (long)m * (wStride + yStride)), blocks);
         var gramParts = new double[parts][];
         var productParts = new double[parts][];
+        var sumParts = new double[parts][];
         Parallel.For(0, parts, po, p =>
         {
             var gram = gramParts[p] = new double[m * yStride];
-            var product = productParts[p] = new double[(long)m * stride];
-            var y = new SingleRows(SingleBlock, m, 1.0);
+            var product = productParts[p] = new double[(long)m * wStride];
+            var sums = sumParts[p] = new double[m];
+            var y = new T[SingleBlock * yStride];
             var dots = new float[SingleRows.Tile * m];
-            var panel = new float[SingleBlock * Math.Max(stride, yStride)];
+            var panel = new T[SingleBlock * Math.Max(wStride, yStride)];
             var (first, last) = PartRange(blocks, parts, p);
             for (int blk = first; blk < last; blk++)
             {
@@ -291,34 +325,43 @@ internal static class DenseOps
                     SingleRows.DotTile(x, start + t, ws, dots);
                     for (int r = 0; r < SingleRows.Tile; r++)
                     {
-                        var row = y.Data.AsSpan((t + r) * yStride, m);
-                        if (t + r < count) dots.AsSpan(r * m, m).CopyTo(row);
-                        else row.Clear();
+                        var row = y.AsSpan((t + r) * yStride, m);
+                        if (t + r >= count) { row.Clear(); continue; }
+                        for (int c = 0; c < m; c++)
+                        {
+                            row[c] = T.CreateTruncating(dots[r * m + c]) * yScale;
+                            sums[c] += double.CreateTruncating(row[c]);
+                        }
                     }
                 }
-                SingleRows.AddTransposedProducts(y, 0, y, 0, count, gram, panel);
-                SingleRows.AddTransposedProducts(x, start, y, 0, count, product, panel);
+                VectorKernels.AddTransposedProducts(ref y[0], yStride, m, ref y[0], yStride, m, count, gram, yStride, panel);
+                VectorKernels.AddTransposedProducts(ref a[(long)start * aStride], aStride, aColumns, ref y[0], yStride, m, count, product, wStride, panel);
             }
         });
         var g = new double[m * yStride];
-        var w = new double[(long)m * stride];
+        var w = new double[(long)m * wStride];
+        var ySums = new double[m];
         for (int p = 0; p < parts; p++)
         {
             VectorKernels.Add(gramParts[p], g);
             VectorKernels.Add(productParts[p], w);
+            VectorKernels.Add(sumParts[p], ySums);
         }
-        // float32 sums: demand a well-conditioned Y (pivots keeping 1e-4 of the diagonal, condition below 100).
-        if (Cholesky(g, l, yStride, 1e-4) is not double[] rf) return false;
-        // Rows of (X^T Y) R^-1 by forward substitution: z_a = (w_a - sum_t<a r_ta z_t) / r_aa.
+        return (g, yStride, w, wStride, ySums);
+    }
+
+    // Rows of R^-T W by forward substitution: z_a = (w_a - sum over t < a of r_ta z_t) / r_aa.
+    static void SolveTransposed(double[] r, double[] w, int wStride, double[][] z)
+    {
+        int l = z.Length;
         for (int a = 0; a < l; a++)
         {
-            var z = omega[a];
-            w.AsSpan(a * stride, d).CopyTo(z);
-            for (int t = 0; t < a; t++) AddScaled(z, omega[t], -rf[t * l + a]);
-            double inv = 1.0 / rf[a * l + a];
-            for (int j = 0; j < d; j++) z[j] *= inv;
+            var za = z[a];
+            w.AsSpan(a * wStride, za.Length).CopyTo(za);
+            for (int t = 0; t < a; t++) AddScaled(za, z[t], -r[t * l + a]);
+            double inv = 1.0 / r[a * l + a];
+            for (int j = 0; j < za.Length; j++) za[j] *= inv;
         }
-        return true;
     }
 
     /// <summary>x^T x (d x d, row-major, full) for a matrix with many more rows than columns.</summary>

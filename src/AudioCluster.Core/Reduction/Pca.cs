@@ -189,13 +189,14 @@ public static class Pca
         var omega = NewVectors(l, d);
         foreach (var v in omega)
             for (int j = 0; j < d; j++) v[j] = rng.NextGaussian();
-        var y = NewVectors(l, n);
+        double[][]? y = null; // Y = X omega^T as columns, only where the one-pass steps decline
         // Power iterations, orthonormalising after every product so that small directions survive.
         // They only look for the subspace, so their products run in float32; B below is exact.
         for (int it = 0; it < iterations; it++)
         {
             if (!DenseOps.PowerStepSingle(xs, omega, po))
             {
+                y ??= NewVectors(l, n);
                 DenseOps.MultiplyRowsSingle(xs, omega, y, po);
                 // Only the span matters here (scikit-learn takes an LU factor): one Cholesky QR pass.
                 DenseOps.OrthonormalizeTall(y, rng, po, passes: 1);
@@ -203,12 +204,16 @@ public static class Pca
             }
             DenseOps.Orthonormalize(omega, rng);
         }
-        DenseOps.MultiplyRowsSingle(xs, omega, y, po);
-        DenseOps.OrthonormalizeTall(y, rng, po);
-
-        // B = Q^T X (l x d); its SVD through a QR of B^T: B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
+        // B = Q^T X (l x d), Q an orthonormal basis of X omega^T; its SVD through a QR of B^T:
+        // B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
         var b = NewVectors(l, d);
-        CenteredTransposedProduct(data, mean, y, b, po);
+        if (!DenseOps.ProjectOntoRange(xs, omega, data, mean, b, po))
+        {
+            y ??= NewVectors(l, n);
+            DenseOps.MultiplyRowsSingle(xs, omega, y, po);
+            DenseOps.OrthonormalizeTall(y, rng, po);
+            CenteredTransposedProduct(data, mean, y, b, po);
+        }
         var qb = b.Select(v => (double[])v.Clone()).ToArray();
         DenseOps.Orthonormalize(qb, rng);
         var rMatrix = Matrix<double>.Build.Dense(l, l, (i, j) => Clustering.VectorKernels.Dot(qb[i], b[j]));
