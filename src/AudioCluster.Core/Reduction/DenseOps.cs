@@ -20,27 +20,34 @@ internal static class DenseOps
     // Partial accumulators are capped by memory, not by the thread count.
     const long PartialBudget = 32L << 20;
 
-    public static void CheckData(DataMatrix data, string what, int minRows)
+    public static void CheckData(DataMatrix data, string what, int minRows, bool checkFinite = true)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Rows < minRows)
             throw new ArgumentException($"{what} needs at least {minRows} points; got {data.Rows}.", nameof(data));
         if (data.Columns == 0) throw new ArgumentException("The vectors have no dimensions.", nameof(data));
-        if (data.FindNonFinite() is var (row, col))
+        if (checkFinite && data.FindNonFinite() is var (row, col))
             throw new ArgumentException($"The data contains a non-finite value ({data[row, col]}) at row {row}, dimension {col}.", nameof(data));
     }
 
-    public static double[] ColumnMeans(DataMatrix x, ParallelOptions? po = null)
+    /// <summary>Column means, and the largest magnitude of any value (from the same pass).</summary>
+    public static double[] ColumnMeans(DataMatrix x, ParallelOptions po, out double maxAbs)
     {
         // Partial sums over fixed parts, added in part order: the same result on any thread count.
         int n = x.Rows, d = x.Columns, parts = PartCount(n, d);
         var partial = new double[parts][];
-        Parallel.For(0, parts, po ?? new ParallelOptions(), p =>
+        var partMax = new double[parts];
+        Parallel.For(0, parts, po, p =>
         {
             var sum = partial[p] = new double[d];
             var (start, end) = PartRange(n, parts, p);
-            for (int i = start; i < end; i++) VectorKernels.Add(x.Row(i), sum);
+            for (int i = start; i < end; i++)
+            {
+                VectorKernels.Add(x.Row(i), sum);
+                partMax[p] = Math.Max(partMax[p], SingleRows.MaxAbs(x.Row(i)));
+            }
         });
+        maxAbs = partMax.Max();
         var mean = new double[d];
         for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p], mean);
         for (int j = 0; j < d; j++) mean[j] /= n;
@@ -71,11 +78,11 @@ internal static class DenseOps
     }
 
     /// <summary>A float32 copy of x - mean (row by row, nothing else allocated) and the squared norms of its rows (in double).</summary>
-    public static SingleRows CenteredSingle(DataMatrix x, double[] mean, ParallelOptions po, out double[] rowSquaredNorms)
+    public static SingleRows CenteredSingle(DataMatrix x, double[] mean, double maxAbs, ParallelOptions po, out double[] rowSquaredNorms)
     {
         int d = x.Columns;
-        // A bound on |x - mean| is all the power-of-two scale needs.
-        var rows = new SingleRows(x.Rows, d, SingleRows.ScaleFor(SingleRows.MaxAbs(x.Data) + SingleRows.MaxAbs(mean)));
+        // A bound on |x - mean| (maxAbs: the largest |x|) is all the power-of-two scale needs.
+        var rows = new SingleRows(x.Rows, d, SingleRows.ScaleFor(maxAbs + SingleRows.MaxAbs(mean)));
         var norms = rowSquaredNorms = new double[x.Rows];
         Parallel.For(0, (x.Rows + 1023) / 1024, po, b =>
         {

@@ -55,7 +55,13 @@ public static class Pca
         var solver = Validate(data, options);
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
-        var mean = DenseOps.ColumnMeans(data, po);
+        var mean = DenseOps.ColumnMeans(data, po, out double maxAbs);
+        // A NaN or an infinity anywhere shows in the sums: only then is the data searched for it.
+        if (mean.Any(v => !double.IsFinite(v)))
+        {
+            DenseOps.CheckData(data, "PCA", 2);
+            throw new ArgumentException($"The values are too large to average (largest magnitude {maxAbs}).", nameof(data));
+        }
         cancellationToken.ThrowIfCancellationRequested();
 
         double[] singular;
@@ -75,7 +81,7 @@ public static class Pca
             k = options.Dimensions ?? r;
             // The power iterations read a centred float32 copy; the double products fold the centring in:
             // (x - mean) w = x w - mean w.
-            var xs = DenseOps.CenteredSingle(data, mean, po, out var rowSquaredNorms);
+            var xs = DenseOps.CenteredSingle(data, mean, maxAbs, po, out var rowSquaredNorms);
             (singular, components) = RandomizedSvd(data, mean, xs, k, options, po);
             totalVariance = rowSquaredNorms.Sum() / (n - 1);
             double kept = singular.Take(k).Sum(s => s * s / (n - 1));
@@ -106,7 +112,7 @@ public static class Pca
     static PcaSolver Validate(DataMatrix data, PcaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        DenseOps.CheckData(data, "PCA", 2);
+        DenseOps.CheckData(data, "PCA", 2, checkFinite: false); // finiteness: from the column sums in Fit
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
         if (options.Dimensions is not null && options.VarianceShare is not null)
             throw new ArgumentException("Set either Dimensions or VarianceShare, not both.", nameof(options));
