@@ -105,6 +105,7 @@ public static class KMeans
         var rng = new SeededRandom(options.Seed);
         int restarts = options.Init == KMeansInit.Explicit ? 1 : options.Restarts;
         var work = new LloydWorkspace(n, d, k);
+        var search = new NearestCenter(x.Data, n, d, po);
         Run? best = null;
         int bestRestart = 0;
         for (int r = 0; r < restarts; r++)
@@ -120,9 +121,9 @@ public static class KMeans
                     for (int j = 0; j < d; j++) row[j] -= mean[j];
                 }
             }
-            else init = PlusPlus(x, k, rng, po);
+            else init = PlusPlus(x, k, rng, po, search);
 
-            var run = Lloyd(x, init, options.MaxIterations, tolerance, work, po);
+            var run = Lloyd(x, init, options.MaxIterations, tolerance, work, search, po);
             // As scikit-learn: a lower inertia only wins when it is a different partition.
             if (best is null || (run.Inertia < best.Inertia && !SameClustering(run.Labels, best.Labels, k)))
             {
@@ -204,9 +205,13 @@ public static class KMeans
         public readonly double[] Shift = new double[k];
         public readonly double[] Scratch = new double[n];
         public readonly double[] CentersNew = new double[k * d];
+        // Per-cluster sums and sizes for LabelsOld, carried from one iteration to the next.
+        public readonly double[] Sums = new double[k * d];
+        public readonly int[] Counts = new int[k];
+        public bool SumsValid;
     }
 
-    static Run Lloyd(DataMatrix x, DataMatrix init, int maxIterations, double tolerance, LloydWorkspace w, ParallelOptions po)
+    static Run Lloyd(DataMatrix x, DataMatrix init, int maxIterations, double tolerance, LloydWorkspace w, NearestCenter search, ParallelOptions po)
     {
         int n = x.Rows, d = x.Columns, k = init.Rows;
         var centers = init.Clone();
@@ -214,13 +219,16 @@ public static class KMeans
         var labels = new int[n];
         Array.Fill(labels, -1);
         Array.Fill(w.LabelsOld, -1);
+        w.SumsValid = false;
+        search.ForgetBounds();
         bool strict = false, converged = false;
         int iteration = 0;
         for (; iteration < maxIterations; iteration++)
         {
             po.CancellationToken.ThrowIfCancellationRequested();
-            Assign(x.Data, n, centers, labels, po);
+            search.Assign(centers, labels, po);
             UpdateCenters(x, labels, centers, centersNew, w, po);
+            search.CentersMoved(w.Shift, labels);
             (centers, centersNew) = (centersNew, centers);
             if (labels.AsSpan().SequenceEqual(w.LabelsOld))
             {
@@ -237,7 +245,7 @@ public static class KMeans
             labels.CopyTo(w.LabelsOld, 0);
         }
         // Stopped by tolerance or the limit: labels must match the final centres.
-        if (!strict) Assign(x.Data, n, centers, labels, po);
+        if (!strict) search.Assign(centers, labels, po);
         var sq = new double[n];
         SquaredDistances(x.Data, n, centers, labels, sq, po);
         double inertia = 0;
@@ -246,38 +254,8 @@ public static class KMeans
     }
 
     /// <summary>Nearest centre of every point, by ||c||^2 - 2 x.c (scikit-learn's criterion; lowest index wins ties).</summary>
-    internal static void Assign(double[] x, int n, DataMatrix centers, int[] labels, ParallelOptions po)
-    {
-        int k = centers.Rows, d = centers.Columns;
-        var c = centers.Data;
-        var norms = new double[k];
-        for (int j = 0; j < k; j++) norms[j] = VectorKernels.Dot(centers.Row(j), centers.Row(j));
-        ForChunks(n, (long)n * k * d, po, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
-            {
-                var xi = new ReadOnlySpan<double>(x, i * d, d);
-                double best = double.PositiveInfinity;
-                int bestJ = 0, j = 0;
-                for (; j + 4 <= k; j += 4)
-                {
-                    VectorKernels.Dot4(xi, c.AsSpan(j * d, d), c.AsSpan((j + 1) * d, d), c.AsSpan((j + 2) * d, d), c.AsSpan((j + 3) * d, d),
-                        out var p0, out var p1, out var p2, out var p3);
-                    double v0 = norms[j] - 2 * p0, v1 = norms[j + 1] - 2 * p1, v2 = norms[j + 2] - 2 * p2, v3 = norms[j + 3] - 2 * p3;
-                    if (v0 < best) { best = v0; bestJ = j; }
-                    if (v1 < best) { best = v1; bestJ = j + 1; }
-                    if (v2 < best) { best = v2; bestJ = j + 2; }
-                    if (v3 < best) { best = v3; bestJ = j + 3; }
-                }
-                for (; j < k; j++)
-                {
-                    double v = norms[j] - 2 * VectorKernels.Dot(xi, c.AsSpan(j * d, d));
-                    if (v < best) { best = v; bestJ = j; }
-                }
-                labels[i] = bestJ;
-            }
-        });
-    }
+    internal static void Assign(double[] x, int n, DataMatrix centers, int[] labels, ParallelOptions po) =>
+        new NearestCenter(x, n, centers.Columns, po).Assign(centers, labels, po);
 
     internal static void SquaredDistances(double[] x, int n, DataMatrix centers, int[] labels, double[] result, ParallelOptions po)
     {
@@ -290,30 +268,33 @@ public static class KMeans
         });
     }
 
-    // M-step: mean of each cluster's points, summed in point order (independent of threads).
+    // M-step: mean of each cluster's points. The sums are taken afresh in point order when many labels
+    // changed, else moved by the points that changed cluster (in point order): either way independent
+    // of the thread count, and a late iteration reads a few points instead of all of them.
     static void UpdateCenters(DataMatrix x, int[] labels, DataMatrix centersOld, DataMatrix centersNew, LloydWorkspace w, ParallelOptions po)
     {
         int n = x.Rows, d = x.Columns, k = centersOld.Rows;
-        var off = w.Offsets;
-        Array.Clear(off);
-        for (int i = 0; i < n; i++) off[labels[i] + 1]++;
-        for (int j = 0; j < k; j++) off[j + 1] += off[j];
-        var fill = w.Offsets.AsSpan(0, k).ToArray();   // k ints per iteration, not per point
-        for (int i = 0; i < n; i++) w.Order[fill[labels[i]]++] = i;
-
-        var cn = centersNew.Data;
-        Array.Clear(cn);
-        var order = w.Order;
+        var sums = w.Sums;
         var xd = x.Data;
-        Action<int> sumCluster = j =>
-        {
-            var dst = cn.AsSpan(j * d, d);
-            for (int p = off[j]; p < off[j + 1]; p++)
-                VectorKernels.Add(new ReadOnlySpan<double>(xd, order[p] * d, d), dst);
-        };
-        if (po.MaxDegreeOfParallelism == 1 || (long)n * d < ParallelWork) for (int j = 0; j < k; j++) sumCluster(j);
-        else Parallel.For(0, k, po, sumCluster);
-        for (int j = 0; j < k; j++) w.Weights[j] = off[j + 1] - off[j];
+        int changed = 0;
+        if (w.SumsValid)
+            for (int i = 0; i < n; i++)
+                if (labels[i] != w.LabelsOld[i]) changed++;
+        if (!w.SumsValid || changed > n / 8) SumClusters(x, labels, w, po);
+        else
+            for (int i = 0; i < n; i++)
+            {
+                int from = w.LabelsOld[i], to = labels[i];
+                if (from == to) continue;
+                var xi = new ReadOnlySpan<double>(xd, i * d, d);
+                DenseSubtract(sums.AsSpan(from * d, d), xi);
+                VectorKernels.Add(xi, sums.AsSpan(to * d, d));
+                w.Counts[from]--;
+                w.Counts[to]++;
+            }
+        w.SumsValid = true;
+        sums.CopyTo(centersNew.Data, 0);
+        for (int j = 0; j < k; j++) w.Weights[j] = w.Counts[j];
 
         RelocateEmptyClusters(x, labels, centersOld, centersNew, w, po);
 
@@ -326,6 +307,37 @@ public static class KMeans
         }
         for (int j = 0; j < k; j++)
             w.Shift[j] = Math.Sqrt(VectorKernels.SquaredDistance(centersOld.Row(j), centersNew.Row(j)));
+    }
+
+    static void SumClusters(DataMatrix x, int[] labels, LloydWorkspace w, ParallelOptions po)
+    {
+        int n = x.Rows, d = x.Columns, k = w.Counts.Length;
+        var off = w.Offsets;
+        Array.Clear(off);
+        for (int i = 0; i < n; i++) off[labels[i] + 1]++;
+        for (int j = 0; j < k; j++) off[j + 1] += off[j];
+        var fill = w.Offsets.AsSpan(0, k).ToArray();   // k ints per iteration, not per point
+        for (int i = 0; i < n; i++) w.Order[fill[labels[i]]++] = i;
+
+        var sums = w.Sums;
+        Array.Clear(sums);
+        var order = w.Order;
+        var xd = x.Data;
+        Action<int> sumCluster = j =>
+        {
+            var dst = sums.AsSpan(j * d, d);
+            for (int p = off[j]; p < off[j + 1]; p++)
+                VectorKernels.Add(new ReadOnlySpan<double>(xd, order[p] * d, d), dst);
+        };
+        if (po.MaxDegreeOfParallelism == 1 || (long)n * d < ParallelWork) for (int j = 0; j < k; j++) sumCluster(j);
+        else Parallel.For(0, k, po, sumCluster);
+        for (int j = 0; j < k; j++) w.Counts[j] = off[j + 1] - off[j];
+    }
+
+    // y -= x
+    static void DenseSubtract(Span<double> y, ReadOnlySpan<double> x)
+    {
+        for (int t = 0; t < y.Length; t++) y[t] -= x[t];
     }
 
     // An empty cluster takes the point farthest from its current centre (farthest first, one
@@ -358,7 +370,10 @@ public static class KMeans
 
     // Greedy k-means++: each new centre is the best (lowest potential) of 2 + floor(ln k)
     // candidates drawn with probability proportional to the squared distance to the nearest centre.
-    internal static DataMatrix PlusPlus(DataMatrix x, int k, SeededRandom rng, ParallelOptions po)
+    internal static DataMatrix PlusPlus(DataMatrix x, int k, SeededRandom rng, ParallelOptions po) =>
+        PlusPlus(x, k, rng, po, new NearestCenter(x.Data, x.Rows, x.Columns, po));
+
+    static DataMatrix PlusPlus(DataMatrix x, int k, SeededRandom rng, ParallelOptions po, NearestCenter search)
     {
         int n = x.Rows, d = x.Columns;
         int trials = 2 + (int)Math.Log(k);
@@ -379,6 +394,12 @@ public static class KMeans
         var candidates = new int[trials];
         var candDist = new double[trials * n];
         var candPot = new double[trials];
+        var nearest = new int[n];                    // the centre that gives closest[i]
+        var separation = new double[trials * k];     // candidate t to centre a, for the triangle inequality
+        var lower = new double[trials * n];
+        var upper = new double[trials * n];
+        var potLow = new double[trials];
+        var potHigh = new double[trials];
         for (int c = 1; c < k; c++)
         {
             double run = 0;
@@ -392,24 +413,41 @@ public static class KMeans
                 else while (pos > 0 && cumulative[pos - 1] == r) pos--;
                 candidates[t] = Math.Min(pos, n - 1);
             }
-            ForChunks(n, (long)n * d * trials, po, (s, e) =>
-            {
-                for (int t = 0; t < trials; t++)
-                {
-                    var cand = new ReadOnlySpan<double>(xd, candidates[t] * d, d);
-                    for (int i = s; i < e; i++)
-                        candDist[t * n + i] = Math.Min(closest[i], VectorKernels.SquaredDistance(new ReadOnlySpan<double>(xd, i * d, d), cand));
-                }
-            });
+            for (int t = 0; t < trials; t++)
+                for (int a = 0; a < c; a++)
+                    separation[t * k + a] = Math.Sqrt(VectorKernels.SquaredDistance(x.Row(candidates[t]), centers.Row(a)));
+            search.CandidateDistances(candidates, closest, nearest, separation, k, candDist, lower, upper, po);
+            // Bracket every candidate's potential; when one is certainly the lowest, only its distances
+            // are needed exactly. Otherwise all are resolved and compared as they are.
             int best = 0;
             for (int t = 0; t < trials; t++)
             {
+                double lo = 0, hi = 0;
+                for (int i = 0; i < n; i++) { lo += lower[t * n + i]; hi += upper[t * n + i]; }
+                potLow[t] = lo;
+                potHigh[t] = hi;
+                if (hi < potHigh[best]) best = t;
+            }
+            bool certain = true;
+            for (int t = 0; t < trials; t++)
+                if (t != best && !(potLow[t] > potHigh[best] * (1 + 1e-9))) certain = false;
+            for (int t = 0; t < trials; t++)
+            {
+                if (certain && t != best) continue;
+                search.Resolve(candidates[t], closest, candDist, t, po);
                 double sum = 0;
                 for (int i = 0; i < n; i++) sum += candDist[t * n + i];
                 candPot[t] = sum;
-                if (sum < candPot[best]) best = t;
+            }
+            if (!certain)
+            {
+                best = 0;
+                for (int t = 1; t < trials; t++)
+                    if (candPot[t] < candPot[best]) best = t;
             }
             pot = candPot[best];
+            for (int i = 0; i < n; i++)
+                if (candDist[best * n + i] < closest[i]) nearest[i] = c;
             Array.Copy(candDist, best * n, closest, 0, n);
             x.Row(candidates[best]).CopyTo(centers.Row(c));
         }
@@ -430,7 +468,7 @@ public static class KMeans
     }
 
     // Runs body over fixed chunks of points: the split never depends on the thread count.
-    static void ForChunks(int n, long work, ParallelOptions po, Action<int, int> body)
+    internal static void ForChunks(int n, long work, ParallelOptions po, Action<int, int> body)
     {
         int chunks = (n + Chunk - 1) / Chunk;
         if (chunks <= 1 || po.MaxDegreeOfParallelism == 1 || work < ParallelWork)

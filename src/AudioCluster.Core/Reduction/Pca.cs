@@ -46,13 +46,22 @@ public sealed record PcaOptions
 /// </summary>
 public static class Pca
 {
-    public static PcaModel Fit(DataMatrix data, PcaOptions options, CancellationToken cancellationToken = default)
+    public static PcaModel Fit(DataMatrix data, PcaOptions options, CancellationToken cancellationToken = default) =>
+        Fit(data, options, cancellationToken, out _);
+
+    // Also returns the projections of the training data (unwhitened): svd_flip needs them anyway.
+    static PcaModel Fit(DataMatrix data, PcaOptions options, CancellationToken cancellationToken, out DataMatrix projections)
     {
         var solver = Validate(data, options);
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
-        var mean = DenseOps.ColumnMeans(data);
-        var xc = DenseOps.Centered(data, mean);
+        var mean = DenseOps.ColumnMeans(data, po, out double maxAbs);
+        // A NaN or an infinity anywhere shows in the sums: only then is the data searched for it.
+        if (mean.Any(v => !double.IsFinite(v)))
+        {
+            DenseOps.CheckData(data, "PCA", 2);
+            throw new ArgumentException($"The values are too large to average (largest magnitude {maxAbs}).", nameof(data));
+        }
         cancellationToken.ThrowIfCancellationRequested();
 
         double[] singular;
@@ -61,7 +70,7 @@ public static class Pca
         int k;
         if (solver == PcaSolver.Full)
         {
-            (singular, components, double trace) = FullSvd(xc, options, po);
+            (singular, components, double trace) = FullSvd(DenseOps.Centered(data, mean, po), options, po);
             var allVariance = singular.Select(s => s * s / (n - 1)).ToArray();
             totalVariance = trace / (n - 1);
             k = options.VarianceShare is double share ? ComponentsForShare(allVariance, totalVariance, share) : options.Dimensions ?? r;
@@ -70,10 +79,11 @@ public static class Pca
         else
         {
             k = options.Dimensions ?? r;
-            (singular, components) = RandomizedSvd(xc, k, options, po);
-            totalVariance = 0;
-            foreach (var v in xc.Data) totalVariance += v * v;
-            totalVariance /= n - 1;
+            // The power iterations read a centred float32 copy; the double products fold the centring in:
+            // (x - mean) w = x w - mean w.
+            var xs = DenseOps.CenteredSingle(data, mean, maxAbs, po, out var rowSquaredNorms);
+            (singular, components) = RandomizedSvd(data, mean, xs, k, options, po);
+            totalVariance = rowSquaredNorms.Sum() / (n - 1);
             double kept = singular.Take(k).Sum(s => s * s / (n - 1));
             noise = k < r ? (totalVariance - kept) / (r - k) : 0.0;
         }
@@ -81,7 +91,8 @@ public static class Pca
 
         components = components.Take(k).ToArray();
         singular = singular.Take(k).ToArray();
-        FlipSigns(xc, components, po);
+        projections = PcaModel.Project(data, components, mean, po);
+        FlipSigns(projections, components);
         var variance = singular.Select(s => s * s / (n - 1)).ToArray();
         var ratio = variance.Select(v => totalVariance > 0 ? v / totalVariance : 0.0).ToArray();
         var matrix = new DataMatrix(k, d);
@@ -92,14 +103,16 @@ public static class Pca
     /// <summary>Fits and returns the projections of the training data.</summary>
     public static DataMatrix FitTransform(DataMatrix data, PcaOptions options, out PcaModel model, CancellationToken cancellationToken = default)
     {
-        model = Fit(data, options, cancellationToken);
-        return model.Transform(data);
+        model = Fit(data, options, cancellationToken, out var projections);
+        // The same numbers as model.Transform(data): negating a component negates its products exactly.
+        model.ApplyWhitening(projections);
+        return projections;
     }
 
     static PcaSolver Validate(DataMatrix data, PcaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        DenseOps.CheckData(data, "PCA", 2);
+        DenseOps.CheckData(data, "PCA", 2, checkFinite: false); // finiteness: from the column sums in Fit
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
         if (options.Dimensions is not null && options.VarianceShare is not null)
             throw new ArgumentException("Set either Dimensions or VarianceShare, not both.", nameof(options));
@@ -173,30 +186,40 @@ public static class Pca
     }
 
     /// <summary>The leading singular values and right singular vectors (at least k) by a randomized range finder.</summary>
-    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix xc, int k, PcaOptions options, ParallelOptions po)
+    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix data, double[] mean, SingleRows xs, int k, PcaOptions options, ParallelOptions po)
     {
-        int n = xc.Rows, d = xc.Columns, r = Math.Min(n, d);
+        int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
         int l = Math.Min(k + options.Oversamples, r);
         int iterations = options.PowerIterations ?? (k < 0.1 * r ? 7 : 4);
         var rng = new SeededRandom(options.Seed);
         var omega = NewVectors(l, d);
         foreach (var v in omega)
             for (int j = 0; j < d; j++) v[j] = rng.NextGaussian();
-        var y = NewVectors(l, n);
+        double[][]? y = null; // Y = X omega^T as columns, only where the one-pass steps decline
         // Power iterations, orthonormalising after every product so that small directions survive.
+        // They only look for the subspace, so their products run in float32; B below is exact.
         for (int it = 0; it < iterations; it++)
         {
-            DenseOps.MultiplyRows(xc, omega, y, po);
-            DenseOps.Orthonormalize(y, rng);
-            DenseOps.MultiplyTransposed(xc, y, omega, po);
+            if (!DenseOps.PowerStepSingle(xs, omega, po))
+            {
+                y ??= NewVectors(l, n);
+                DenseOps.MultiplyRowsSingle(xs, omega, y, po);
+                // Only the span matters here (scikit-learn takes an LU factor): one Cholesky QR pass.
+                DenseOps.OrthonormalizeTall(y, rng, po, passes: 1);
+                CenteredTransposedProduct(data, mean, y, omega, po);
+            }
             DenseOps.Orthonormalize(omega, rng);
         }
-        DenseOps.MultiplyRows(xc, omega, y, po);
-        DenseOps.Orthonormalize(y, rng);
-
-        // B = Q^T X (l x d); its SVD through a QR of B^T: B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
+        // B = Q^T X (l x d), Q an orthonormal basis of X omega^T; its SVD through a QR of B^T:
+        // B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
         var b = NewVectors(l, d);
-        DenseOps.MultiplyTransposed(xc, y, b, po);
+        if (!DenseOps.ProjectOntoRange(xs, omega, data, mean, b, po))
+        {
+            y ??= NewVectors(l, n);
+            DenseOps.MultiplyRowsSingle(xs, omega, y, po);
+            DenseOps.OrthonormalizeTall(y, rng, po);
+            CenteredTransposedProduct(data, mean, y, b, po);
+        }
         var qb = b.Select(v => (double[])v.Clone()).ToArray();
         DenseOps.Orthonormalize(qb, rng);
         var rMatrix = Matrix<double>.Build.Dense(l, l, (i, j) => Clustering.VectorKernels.Dot(qb[i], b[j]));
@@ -211,19 +234,30 @@ public static class Pca
         return (singular, components);
     }
 
-    /// <summary>svd_flip on U: the projection of largest magnitude (first one on ties) becomes positive.</summary>
-    static void FlipSigns(DataMatrix xc, double[][] components, ParallelOptions po)
+    /// <summary>result[c] = (X - mean)^T y_c = X^T y_c - (sum of y_c) mean, without a centred copy of X.</summary>
+    static void CenteredTransposedProduct(DataMatrix data, double[] mean, double[][] y, double[][] result, ParallelOptions po)
     {
-        var proj = NewVectors(components.Length, xc.Rows);
-        DenseOps.MultiplyRows(xc, components, proj, po);
-        for (int c = 0; c < components.Length; c++)
+        DenseOps.MultiplyTransposed(data, y, result, po);
+        for (int c = 0; c < y.Length; c++) DenseOps.AddScaled(result[c], mean, -y[c].Sum());
+    }
+
+    /// <summary>
+    /// svd_flip on U: the projection of largest magnitude (first one on ties) becomes positive; the
+    /// component and its column of projections change sign together.
+    /// </summary>
+    static void FlipSigns(DataMatrix projections, double[][] components)
+    {
+        int n = projections.Rows, k = components.Length;
+        var p = projections.Data;
+        for (int c = 0; c < k; c++)
         {
-            var p = proj[c];
             int best = 0;
-            for (int i = 1; i < p.Length; i++)
-                if (Math.Abs(p[i]) > Math.Abs(p[best])) best = i;
-            if (p[best] < 0)
-                for (int j = 0; j < components[c].Length; j++) components[c][j] = -components[c][j];
+            for (int i = 1; i < n; i++)
+                if (Math.Abs(p[i * k + c]) > Math.Abs(p[best * k + c])) best = i;
+            if (p[best * k + c] >= 0) continue;
+            var w = components[c];
+            for (int j = 0; j < w.Length; j++) w[j] = -w[j];
+            for (int i = 0; i < n; i++) p[i * k + c] = -p[i * k + c];
         }
     }
 

@@ -47,19 +47,35 @@ public sealed class PcaModel
         ArgumentNullException.ThrowIfNull(x);
         if (x.Columns != InputDimensions)
             throw new ArgumentException($"The model was fitted on {InputDimensions}-dimensional vectors; these have {x.Columns}.", nameof(x));
-        var xc = DenseOps.Centered(x, Mean);
-        var result = new DataMatrix(x.Rows, Dimensions);
-        DenseOps.MultiplyRows(xc, ComponentRows(), result, new ParallelOptions());
-        if (Whiten)
+        var result = Project(x, ComponentRows(), Mean, new ParallelOptions());
+        ApplyWhitening(result);
+        return result;
+    }
+
+    /// <summary>(x - mean) W^T as x W^T - mean W^T: no centred copy of x.</summary>
+    internal static DataMatrix Project(DataMatrix x, double[][] components, double[] mean, ParallelOptions po)
+    {
+        var result = new DataMatrix(x.Rows, components.Length);
+        DenseOps.MultiplyRows(x, components, result, po);
+        var shift = components.Select(w => Clustering.VectorKernels.Dot(mean, w)).ToArray();
+        for (int i = 0; i < x.Rows; i++)
         {
-            var scale = WhitenScale();
-            for (int i = 0; i < x.Rows; i++)
-            {
-                var row = result.Row(i);
-                for (int c = 0; c < row.Length; c++) row[c] *= scale[c];
-            }
+            var row = result.Row(i);
+            for (int c = 0; c < row.Length; c++) row[c] -= shift[c];
         }
         return result;
+    }
+
+    /// <summary>Divides the projections by sqrt(ExplainedVariance) when the model whitens.</summary>
+    internal void ApplyWhitening(DataMatrix projections)
+    {
+        if (!Whiten) return;
+        var scale = WhitenScale();
+        for (int i = 0; i < projections.Rows; i++)
+        {
+            var row = projections.Row(i);
+            for (int c = 0; c < row.Length; c++) row[c] *= scale[c];
+        }
     }
 
     /// <summary>Maps projections back to the input space (the reconstruction from the kept components).</summary>

@@ -42,6 +42,48 @@ public class KMeansTests(ITestOutputHelper output)
         Assert.Equal(r.Inertia, r.Distances.Sum(v => v * v), 1e-9 * r.Inertia);
     }
 
+    [Theory]
+    [InlineData(1.0)]       // unit-sized coordinates
+    [InlineData(1e6)]       // far from the origin
+    [InlineData(1e-30)]     // tiny values (float32 would underflow without scaling)
+    public void NearTiesAreDecidedAsInDoublePrecision(double scale)
+    {
+        // Centres a + u and a - u; each point is placed so that the criteria ||c||^2 - 2 x.c of the two
+        // centres differ by eps, from 1e-5 down to 1e-10 of |x| |c|: below float32's resolution of the
+        // dot products, above double's. The labels must be those of the double-precision criterion.
+        const int d = 96;
+        var rng = new Random(5);
+        double[] Random(double size) => Enumerable.Range(0, d).Select(_ => (rng.NextDouble() * 2 - 1) * size).ToArray();
+        var a = Random(50 * scale);
+        var u = Random(scale);
+        var centres = new DataMatrix(2, d);
+        for (int j = 0; j < d; j++) { centres[0, j] = a[j] + u[j]; centres[1, j] = a[j] - u[j]; }
+        var model = KMeans.Fit(centres, new KMeansOptions(2, Init: KMeansInit.Explicit, InitialCenters: centres));
+        Assert.Equal(2, model.Centers.Rows);
+
+        static double Dot(ReadOnlySpan<double> p, ReadOnlySpan<double> q) { double s = 0; for (int j = 0; j < p.Length; j++) s += p[j] * q[j]; return s; }
+        var c0 = model.Centers.Row(0).ToArray();
+        var c1 = model.Centers.Row(1).ToArray();
+        var x = new DataMatrix(400, d);
+        var expected = new int[x.Rows];
+        for (int i = 0; i < x.Rows; i++)
+        {
+            var w = Random(100 * scale);
+            double size = Math.Sqrt(Dot(w, w) * Dot(c0, c0));
+            double eps = (i % 2 == 0 ? 1 : -1) * Math.Pow(10, -5 - i % 6) * size;
+            // v0 - v1 = ||c0||^2 - ||c1||^2 - 2 x.(c0 - c1): choose x = w + t (c0 - c1) to make it eps.
+            var diff = c0.Zip(c1, (p, q) => p - q).ToArray();
+            double target = (Dot(c0, c0) - Dot(c1, c1) - eps) / 2;
+            double t = (target - Dot(w, diff)) / Dot(diff, diff);
+            for (int j = 0; j < d; j++) x[i, j] = w[j] + t * diff[j];
+            var xi = x.Row(i);
+            expected[i] = Dot(c1, c1) - 2 * Dot(xi, c1) < Dot(c0, c0) - 2 * Dot(xi, c0) ? 1 : 0;
+        }
+        Assert.Equal(expected, model.Predict(x));
+        Assert.Contains(0, expected);
+        Assert.Contains(1, expected);
+    }
+
     [Fact]
     public void SameSeedSameResultWhateverTheThreadCount()
     {

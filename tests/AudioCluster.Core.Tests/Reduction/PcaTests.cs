@@ -49,6 +49,17 @@ public class PcaTests(ITestOutputHelper output)
         Assert.True(noise < 1e-6, $"noise variance {noise:E2}");
     }
 
+    [Theory]
+    [InlineData(PcaSolver.Randomized, false)]
+    [InlineData(PcaSolver.Randomized, true)]
+    [InlineData(PcaSolver.Full, true)]
+    public void FitTransformGivesExactlyTheModelsTransform(PcaSolver solver, bool whiten)
+    {
+        var x = LowRank(500, 40, 6, 0.5, 4);
+        var fitted = Pca.FitTransform(x, new PcaOptions { Dimensions = 3, Solver = solver, Whiten = whiten, Seed = 2 }, out var model);
+        Assert.Equal(model.Transform(x).Data, fitted.Data);
+    }
+
     [Fact]
     public void WideDataUsesTheSmallGramMatrixAndKeepsOrthonormalComponents()
     {
