@@ -18,6 +18,7 @@
         'Compress-AudioEmbedding'
         'Invoke-AudioClustering'
         'Invoke-TemiTraining'
+        'Invoke-DeepClusterTraining'
         'Measure-ClusterQuality'
         'Export-ClusterReport'
         'Export-Spectrogram'

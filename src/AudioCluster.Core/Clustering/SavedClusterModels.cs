@@ -28,6 +28,7 @@ public static class SavedClusterModels
         [ClusterModel.FormatName] = s => ClusterModel.Load(s),
         [GaussianMixtureModel.FormatName] = s => GaussianMixtureModel.Load(s),
         [TemiModel.FormatName] = s => TemiModel.Load(s),
+        [DeepClusterModel.FormatName] = s => DeepClusterModel.Load(s),
     };
 
     public static IReadOnlyCollection<string> Formats => Readers.Keys;
