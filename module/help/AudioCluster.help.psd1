@@ -1433,7 +1433,8 @@ Sobel filter (it is for images).
 
 Small collections: a -ClusterCount or -PseudoLabelCount larger than the number of clips is a
 terminating error; a -BatchSize larger than it is lowered, with a warning; PCA keeps at most the
-number of clips less one dimensions (and no more than the encoder gives), with a verbose note.
+number of clips less one dimensions (and no more than the encoder gives; by default no more than
+one per 8 clips), with a verbose note.
 Clips shorter than 8 log-mel frames (about 0.05 s) are left out with an error each.
 
 -ModelPath (a .json file) saves what is needed to cluster new audio into the same clusters: the
@@ -1490,7 +1491,10 @@ description for why not the paper's 0.05). Lower it if the loss becomes NaN.
 '@
             Dimensions       = @'
 PCA components the features are whitened into before k-means; 256 by default, as in DeepCluster.
-Lowered to the encoder's width and to the number of clips less one.
+Lowered to the encoder's width and to the number of clips less one. Without -Dimensions, also
+to one per 8 clips: whitening gives every kept direction the same weight, so on small sets it
+weighs noise like signal (FSDD with BYOL-A: 3,000 clips whitened to 256 dimensions give digit
+NMI 0.20; 600 clips, 0.02).
 '@
             Seed             = @'
 Seed of every random step: the encoder's random weights (without -EncoderModelPath), the

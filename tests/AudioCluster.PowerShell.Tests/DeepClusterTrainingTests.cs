@@ -154,7 +154,10 @@ public sealed class DeepClusterTrainingTests : IClassFixture<ModuleHostFixture>,
         var r = host.Run("Get-ChildItem $audio -Filter *.wav | Invoke-DeepClusterTraining -ClusterCount 3 -Epochs 1 -BatchSize 100 -EncoderModelPath $encoder -Verbose 4>&1", Vars([]));
         Assert.Null(r.Terminating);
         Assert.Contains(r.Warnings, w => w.Message.Contains("-BatchSize 100 is more than the 18 clips"));
-        Assert.Contains(r.Output, o => o.BaseObject is VerboseRecord v && v.Message.Contains("PCA keeps 17 dimensions, not 256"));
+        Assert.Contains(r.Output, o => o.BaseObject is VerboseRecord v && v.Message.Contains("PCA keeps 2 dimensions, not 256: by default at most one per 8 clips"));
+        var explicitWidth = host.Run("Get-ChildItem $audio -Filter *.wav | Invoke-DeepClusterTraining -ClusterCount 3 -Epochs 1 -BatchSize 8 -Dimensions 300 -EncoderModelPath $encoder -Verbose 4>&1", Vars([]));
+        Assert.Null(explicitWidth.Terminating);
+        Assert.Contains(explicitWidth.Output, o => o.BaseObject is VerboseRecord v && v.Message.Contains("PCA keeps 17 dimensions, not 300: 18 clips span at most 17"));
         Assert.Equal(18, r.Output.Count(o => TypeName(o) == "ClusterAssignment"));
         var model = Fails("Get-ChildItem $audio -Filter *.wav | Invoke-DeepClusterTraining -ClusterCount 3 -ModelPath $m", ("m", Path.Combine(temp.Path, "model.pth")));
         Assert.Contains("should end in .json", model);

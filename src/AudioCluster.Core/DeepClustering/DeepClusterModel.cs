@@ -73,31 +73,7 @@ public sealed class DeepClusterModel : IClusterAssigner, IEncoderBoundModel
     {
         if (raw.Columns != InputDimensions)
             throw new ArgumentException($"The model clusters {InputDimensions}-dimensional BYOL-A embeddings; these have {raw.Columns}.");
-        return Nearest(Prepare(raw), Centers);
-    }
-
-    /// <summary>
-    /// Nearest centre of every prepared row, the distance to it, and a confidence 1 - d1 / d2 (d1, d2: distances to
-    /// the nearest and the second nearest centre): 1 at a centre, 0 half-way between two.
-    /// </summary>
-    public static ClusterAssignments Nearest(DataMatrix x, DataMatrix centers)
-    {
-        var labels = new int[x.Rows];
-        var distances = new double[x.Rows];
-        var confidence = new double[x.Rows];
-        Parallel.For(0, x.Rows, i =>
-        {
-            double best = double.PositiveInfinity, second = double.PositiveInfinity;
-            for (int c = 0; c < centers.Rows; c++)
-            {
-                double d2 = VectorKernels.SquaredDistance(x.Row(i), centers.Row(c));
-                if (d2 < best) { second = best; best = d2; labels[i] = c; }
-                else if (d2 < second) second = d2;
-            }
-            distances[i] = Math.Sqrt(best);
-            confidence[i] = second > 0 && double.IsFinite(second) ? 1 - Math.Sqrt(best / second) : 1;
-        });
-        return new ClusterAssignments(labels, distances, confidence);
+        return ClusterModel.NearestCenters(Prepare(raw), Centers);
     }
 
     public void Save(Stream stream)

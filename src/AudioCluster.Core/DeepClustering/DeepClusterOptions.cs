@@ -23,8 +23,19 @@ public sealed record DeepClusterOptions
     public double LearningRate { get; init; } = 0.005;
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 1e-5;
-    /// <summary>PCA components the features are whitened into before k-means (capped by the data).</summary>
-    public int PcaDimensions { get; init; } = 256;
+    public const int DefaultPcaDimensions = 256;
+
+    /// <summary>
+    /// PCA components the features are whitened into before k-means, capped by the encoder's width and the clips less
+    /// one; null: DeepCluster's 256, also capped at one per <see cref="ClipsPerDefaultDimension"/> clips.
+    /// </summary>
+    public int? PcaDimensions { get; init; }
+
+    /// <summary>
+    /// Whitening gives every kept direction the same weight, the weak ones (mostly noise on small sets) as much as the
+    /// strong: on FSDD with BYOL-A, 3,000 clips whitened to 256 dimensions give digit NMI 0.20, 600 clips only 0.02.
+    /// </summary>
+    public const int ClipsPerDefaultDimension = 8;
     /// <summary>k-means restarts (k-means++ each; the lowest inertia is kept).</summary>
     public int KMeansRestarts { get; init; } = 10;
     /// <summary>AudioNTT2020 weights to start from (the authors' .pth or one this module wrote); null: random weights from <see cref="Seed"/>.</summary>
@@ -53,7 +64,7 @@ public sealed record DeepClusterOptions
         Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"The learning rate must be positive (got {LearningRate}).");
         Check(Momentum is >= 0 and < 1, nameof(Momentum), $"The momentum must be in [0, 1) (got {Momentum}).");
         Check(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"The weight decay must be 0 or more (got {WeightDecay}).");
-        Check(PcaDimensions >= 1, nameof(PcaDimensions), $"PCA needs at least 1 dimension (got {PcaDimensions}).");
+        Check(PcaDimensions is null or >= 1, nameof(PcaDimensions), $"PCA needs at least 1 dimension (got {PcaDimensions}).");
         Check(KMeansRestarts >= 1, nameof(KMeansRestarts), $"k-means needs at least 1 start (got {KMeansRestarts}).");
         Check(RandomDimensions >= 1, nameof(RandomDimensions), $"The encoder width must be at least 1 (got {RandomDimensions}).");
         Check(CropFrames >= Encoders.ByolaEncoder.MinFrames, nameof(CropFrames), $"Crops need at least {Encoders.ByolaEncoder.MinFrames} frames (got {CropFrames}).");
@@ -88,9 +99,15 @@ public sealed record DeepClusterPlan(int Clips, int BatchSize, int StepsPerEpoch
             batch = clips;
         }
         // Centred data has rank at most clips - 1: whitening a direction without variance would divide by zero.
-        int pca = Math.Min(o.PcaDimensions, Math.Min(encoderDimensions, clips - 1));
-        if (pca < o.PcaDimensions)
-            notes.Add($"PCA keeps {pca} dimensions, not {o.PcaDimensions}: {(pca == encoderDimensions ? $"the encoder gives {encoderDimensions}" : $"{clips} clips span at most {clips - 1}")}.");
+        int asked = o.PcaDimensions ?? DeepClusterOptions.DefaultPcaDimensions;
+        int pca = Math.Min(asked, Math.Min(encoderDimensions, clips - 1));
+        string why = pca == encoderDimensions ? $"the encoder gives {encoderDimensions}" : $"{clips} clips span at most {clips - 1}";
+        if (o.PcaDimensions == null && clips / DeepClusterOptions.ClipsPerDefaultDimension < pca)
+        {
+            pca = Math.Max(1, clips / DeepClusterOptions.ClipsPerDefaultDimension);
+            why = $"by default at most one per {DeepClusterOptions.ClipsPerDefaultDimension} clips, as whitening weighs weak (noisy) directions like strong ones";
+        }
+        if (pca < asked) notes.Add($"PCA keeps {pca} dimensions, not {asked}: {why}.");
         return new DeepClusterPlan(clips, batch, (clips + batch - 1) / batch, pca, notes);
     }
 }

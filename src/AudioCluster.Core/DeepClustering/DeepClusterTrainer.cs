@@ -262,7 +262,7 @@ public static class DeepClusterTrainer
             string method = string.Create(CultureInfo.InvariantCulture,
                 $"DeepCluster k={o.ClusterCount}{(o.PseudoLabelCount is int p && p != o.ClusterCount ? $" pseudo={p}" : "")} epochs={epochs.Count - 1} seed={o.Seed}");
             var model = new DeepClusterModel(method, binding, last.Pca, centers);
-            var assigned = DeepClusterModel.Nearest(last.Prepared, centers);
+            var assigned = ClusterModel.NearestCenters(last.Prepared, centers);
             return new DeepClusterResult
             {
                 Model = model, EncoderWeights = last.Weights, Labels = assigned.Labels, Distances = assigned.Distances, Confidence = assigned.Confidence!,

@@ -44,7 +44,7 @@ public sealed class InvokeDeepClusterTrainingCommand : ClipTransformCmdlet
     [ValidateRange(1e-9, 10.0)]
     public double LearningRate { get; set; } = 0.005;
 
-    /// <summary>PCA components the features are whitened into (capped by the encoder's width and the clips).</summary>
+    /// <summary>PCA components the features are whitened into (capped by the encoder's width and the clips; the default also at one per 8 clips).</summary>
     [Parameter]
     [ValidateRange(1, 65536)]
     public int Dimensions { get; set; } = 256;
@@ -103,7 +103,8 @@ public sealed class InvokeDeepClusterTrainingCommand : ClipTransformCmdlet
         {
             ClusterCount = ClusterCount,
             PseudoLabelCount = bound.ContainsKey(nameof(PseudoLabelCount)) ? PseudoLabelCount : null,
-            Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, PcaDimensions = Dimensions,
+            Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate,
+            PcaDimensions = bound.ContainsKey(nameof(Dimensions)) ? Dimensions : null,
             Seed = Seed, Device = Device, EncoderModelPath = initialEncoder,
         };
         try
