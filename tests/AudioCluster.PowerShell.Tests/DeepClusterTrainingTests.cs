@@ -154,6 +154,7 @@ public sealed class DeepClusterTrainingTests : IClassFixture<ModuleHostFixture>,
         var r = host.Run("Get-ChildItem $audio -Filter *.wav | Invoke-DeepClusterTraining -ClusterCount 3 -Epochs 1 -BatchSize 100 -EncoderModelPath $encoder -Verbose 4>&1", Vars([]));
         Assert.Null(r.Terminating);
         Assert.Contains(r.Warnings, w => w.Message.Contains("-BatchSize 100 is more than the 18 clips"));
+        Assert.Contains(r.Output, o => o.BaseObject is VerboseRecord v && v.Message.Contains("The batch of 100 is larger than the 18 clips"));
         Assert.Contains(r.Output, o => o.BaseObject is VerboseRecord v && v.Message.Contains("PCA keeps 2 dimensions, not 256: by default at most one per 8 clips"));
         var explicitWidth = host.Run("Get-ChildItem $audio -Filter *.wav | Invoke-DeepClusterTraining -ClusterCount 3 -Epochs 1 -BatchSize 8 -Dimensions 300 -EncoderModelPath $encoder -Verbose 4>&1", Vars([]));
         Assert.Null(explicitWidth.Terminating);

@@ -183,10 +183,10 @@ public static class DeepClusterTrainer
             }
             classifier.to(device);
             using var classifierOptimizer = torch.optim.SGD(classifier.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay);
-            var targets = torch.tensor(pseudo.Select(l => (long)l).ToArray());
+            using var targets = torch.tensor(pseudo.Select(l => (long)l).ToArray());
             net.train();
             double sum = 0;
-            int batch = plan.BatchSize, steps = plan.StepsPerEpoch;
+            int batch = plan.BatchSize, steps = plan.StepsPerEpoch, taken = 0;
             long done = (long)(epoch - 1) * steps, total = (long)o.Epochs * steps;
             for (int step = 0; step < steps; step++)
             {
@@ -208,10 +208,10 @@ public static class DeepClusterTrainer
                 if (!double.IsFinite(value))
                     throw new InvalidOperationException($"The loss became {value} at epoch {epoch}, step {step + 1}: lower the learning rate.");
                 sum += value;
-                progress?.Report(new TrainingProgress((int)(done + step + 1), (int)total, sum / (step + 1)));
+                taken++;
+                progress?.Report(new TrainingProgress((int)(done + step + 1), (int)total, sum / taken));
             }
-            targets.Dispose();
-            return sum / steps;
+            return sum / Math.Max(1, taken);
         }
 
         /// <summary>

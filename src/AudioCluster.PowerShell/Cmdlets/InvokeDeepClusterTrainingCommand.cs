@@ -147,7 +147,8 @@ public sealed class InvokeDeepClusterTrainingCommand : ClipTransformCmdlet
         base.EndProcessing();
         if (logMels.Count == 0)
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException("No clips to train on: the pipeline gave no audio that could be read."), "InvokeDeepClusterTraining.NoInput", ErrorCategory.InvalidData, null));
-        if (BatchSize > logMels.Count)
+        // An explicit batch that does not fit deserves a warning; the default simply fits small data (a verbose note says so).
+        if (BatchSize > logMels.Count && MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)))
             WriteWarning($"-BatchSize {BatchSize} is more than the {logMels.Count} clips: every step takes all {logMels.Count}.");
         DeepClusterResult result;
         try
