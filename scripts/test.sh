@@ -14,7 +14,7 @@ for project in tests/AudioCluster.Core.Tests tests/AudioCluster.PowerShell.Tests
   name=$(basename "$project")
   dotnet test "$project" -c Release --no-build --nologo --results-directory "$results" \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" 2>&1 \
-    | grep -E '^\s*(Failed|Skipped) |^\s+(Error Message|Stack Trace):|^\s{3,}\S|^(Total tests|\s+(Passed|Failed|Skipped):)|FSDD|Import-Module|report screenshot' || true
+    | grep -E '^\s*(Failed|Skipped) |^\s+(Error Message|Stack Trace):|^\s{3,}\S|^(Total tests|\s+(Passed|Failed|Skipped):)|FSDD|Import-Module|report screenshot|Build-ModulePackage:|Install-PSResource:' || true
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   [ -f "$results/$name.trx" ] || { echo "No results from $project"; status=1; }
 done

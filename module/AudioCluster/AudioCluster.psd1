@@ -35,8 +35,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('audio', 'clustering', 'machine-learning', 'spectrogram', 'Linux')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags       = @('audio', 'clustering', 'machine-learning', 'spectrogram')
         }
     }
 }

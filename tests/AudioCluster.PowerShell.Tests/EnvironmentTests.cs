@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AudioCluster.Tests;
 
 namespace AudioCluster.PowerShell.Tests;
@@ -31,37 +30,11 @@ public sealed class EnvironmentTests : IClassFixture<ModuleHostFixture>
         Assert.Contains("CPUExecutionProvider", (string[])env.Properties["OnnxExecutionProviders"].Value);
     }
 
-    static string? PwshTool()
-    {
-        var manifest = Path.Combine(ModuleHost.RepoRoot, "dotnet-tools.json");
-        return File.Exists(manifest) ? "dotnet" : null;
-    }
-
-    static (int Exit, string Out, string Err) RunPwsh(string script, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ModuleHost.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (environment != null)
-            foreach (var (name, value) in environment) start.Environment[name] = value;
-        foreach (var a in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", script }) start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("pwsh did not finish in 120 s"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    static void SkipWithoutPwsh()
-    {
-        Skip.If(PwshTool() == null, "dotnet-tools.json not found");
-        var probe = RunPwsh("$PSVersionTable.PSVersion.ToString()");
-        Skip.If(probe.Exit != 0, "PowerShell is not restored as a local tool (run 'dotnet tool restore'): " + probe.Err);
-    }
-
     [SkippableFact]
     public void ImportModuleInPwshLoadsNoNativeLibrary()
     {
-        SkipWithoutPwsh();
-        var r = RunPwsh($@"
+        Pwsh.SkipIfUnavailable();
+        var r = Pwsh.Run($@"
             $sw = [Diagnostics.Stopwatch]::StartNew()
             Import-Module '{ModuleHost.ModuleManifest}'
             $ms = $sw.ElapsedMilliseconds
@@ -75,8 +48,8 @@ public sealed class EnvironmentTests : IClassFixture<ModuleHostFixture>
     [SkippableFact]
     public void EnvironmentRunsInRealPwsh()
     {
-        SkipWithoutPwsh();
-        var r = RunPwsh($@"
+        Pwsh.SkipIfUnavailable();
+        var r = Pwsh.Run($@"
             Import-Module '{ModuleHost.ModuleManifest}'
             $e = Get-AudioClusterEnvironment
             ""torch=$($e.TorchLoaded) forward=$($e.TorchForwardCheck -ne $null) onnx=$($e.OnnxRuntimeLoaded) path=$($e.TorchLibraryPath)""");
@@ -88,7 +61,7 @@ public sealed class EnvironmentTests : IClassFixture<ModuleHostFixture>
     [SkippableFact]
     public void LibtorchComesFromTheModuleEvenWithAnotherCopyFirstOnTheSearchPath()
     {
-        SkipWithoutPwsh();
+        Pwsh.SkipIfUnavailable();
         Skip.IfNot(OperatingSystem.IsLinux(), "the library search path test is Linux-specific");
         // Impostors named like libtorch's libraries, first on LD_LIBRARY_PATH: had the module
         // loaded them, TorchSharp would fail on missing symbols.
@@ -97,11 +70,11 @@ public sealed class EnvironmentTests : IClassFixture<ModuleHostFixture>
         Skip.IfNot(File.Exists(impostor), "this host needs no libstdc++ shim, so there is no small library to plant as an impostor");
         foreach (var name in new[] { "libtorch.so", "libc10.so", "libtorch_cpu.so" })
             File.Copy(impostor, Path.Combine(temp.Path, name));
-        var r = RunPwsh($@"
+        var r = Pwsh.Run($@"
             Import-Module '{ModuleHost.ModuleManifest}'
             $e = Get-AudioClusterEnvironment
             ""torch=$($e.TorchLoaded) forward=$($e.TorchForwardCheck -ne $null) path=$($e.TorchLibraryPath) error=$($e.TorchError)""",
-            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = temp.Path });
+            new Dictionary<string, string?> { ["LD_LIBRARY_PATH"] = temp.Path });
         Assert.Equal(0, r.Exit);
         Assert.Contains("torch=True forward=True", r.Out);
         Assert.Contains("path=" + ModuleDir, r.Out);

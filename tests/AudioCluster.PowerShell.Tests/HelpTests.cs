@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Xml.Linq;
@@ -250,16 +249,8 @@ public sealed class HelpTests : IClassFixture<ModuleHostFixture>
     [SkippableFact]
     public void CommittedMamlIsWhatTheHelpSourceGenerates()
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ModuleHost.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["NO_COLOR"] = "1";
-        foreach (var a in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-File", Path.Combine("scripts", "Build-Help.ps1"), "-Check" })
-            start.ArgumentList.Add(a);
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(180_000)) { p.Kill(true); throw new TimeoutException("Build-Help.ps1 -Check did not finish in 180 s"); }
-        Skip.If(p.ExitCode != 0 && stderr.Result.Contains("dotnet-pwsh"), "PowerShell is not restored as a local tool (dotnet tool restore)");
-        Assert.True(p.ExitCode == 0, $"scripts/Build-Help.ps1 -Check failed:\n{stdout.Result}\n{stderr.Result}");
+        var r = Pwsh.RunFile(Path.Combine("scripts", "Build-Help.ps1"), new[] { "-Check" }, TimeSpan.FromMinutes(3));
+        Assert.True(r.Exit == 0, "scripts/Build-Help.ps1 -Check failed:\n" + r);
     }
 }
 
