@@ -11,6 +11,7 @@ namespace AudioCluster.PowerShell.Tests;
 /// what small data cannot support, and keeps the last complete epoch on Ctrl+C. The FSDD figures come from
 /// scripts/bench/Measure-DeepClusterTraining.ps1.
 /// </summary>
+[Collection(TorchRandomStateCollection.Name)]
 public sealed class DeepClusterTrainingTests : IClassFixture<ModuleHostFixture>, IDisposable
 {
     readonly ModuleHost host;
@@ -182,4 +183,14 @@ public sealed class DeepClusterTrainingTests : IClassFixture<ModuleHostFixture>,
                 Invoke-AudioClustering -ModelPath $model", ("model", model), ("enc", encoderFile));
         Assert.Equal(18, again.Output.Count);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TorchRandomStateCollection
+{
+    /// <summary>
+    /// Dropout draws from libtorch's process-wide generator, which a training seeds and other trainings in the same
+    /// process would draw from at the same time: tests that compare two seeded runs run alone.
+    /// </summary>
+    public const string Name = "Torch random state";
 }

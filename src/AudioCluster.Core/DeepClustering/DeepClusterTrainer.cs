@@ -46,7 +46,8 @@ public sealed class DeepClusterResult
 /// The encoder is BYOL-A's AudioNTT2020, random from the seed or loaded from weights (fine-tuning a pretrained one
 /// is the useful case). Features are those Get-AudioEmbedding -Encoder ByolA computes from the saved weights and the
 /// set's normalisation, so the saved model assigns new clips exactly as the final clustering assigned these.
-/// Deterministic on the CPU for a seed and thread count.
+/// Deterministic on the CPU for a seed and thread count, when no other libtorch training runs in the process at the
+/// same time (dropout draws from libtorch's process-wide generator).
 /// </para>
 /// </summary>
 public static class DeepClusterTrainer
