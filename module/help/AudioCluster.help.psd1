@@ -1589,8 +1589,7 @@ puts them into the clusters found in training.
                 Code    = @'
 $null = Get-ChildItem ./demo -Filter *.wav |
     Invoke-DeepClusterTraining -K 3 -Epochs 2 -BatchSize 8 -Dimensions 4 -InformationVariable curve
-$curve | Where-Object Tags -contains 'DeepClusterEpoch' | ForEach-Object MessageData |
-    Format-Table Epoch, Loss, Nmi, Seconds, EmptyPseudoLabels
+$curve | Where-Object Tags -contains 'DeepClusterEpoch' | ForEach-Object MessageData
 '@
                 Remarks = @'
 Epoch 0 is the clustering of the initial encoder; every later row has the epoch's mean loss and

@@ -82,8 +82,7 @@ public static class DeepClusterTrainer
         readonly int n = logMels.Count;
 
         /// <summary>The clustering step's output for one state of the encoder.</summary>
-        /// <param name="FeatureScale">sqrt(d) / RMS norm of the features: what brings them to unit size per dimension for the classifier.</param>
-        sealed record Clustering(PcaModel Pca, DataMatrix Prepared, KMeansResult KMeans, byte[] Weights, double FeatureScale);
+        sealed record Clustering(PcaModel Pca, DataMatrix Prepared, KMeansResult KMeans, byte[] Weights);
 
         long EpochSeed(int epoch) => (long)o.Seed * 1_000_003L + epoch;
 
@@ -122,7 +121,7 @@ public static class DeepClusterTrainer
             {
                 clock.Restart();
                 var pseudo = current.KMeans.Labels;
-                double? loss = TrainEpoch(net, encoderOptimizer, crops, pseudo, k, plan, epoch, device, current.FeatureScale);
+                double? loss = TrainEpoch(net, encoderOptimizer, crops, pseudo, k, plan, epoch, device);
                 if (loss == null) { stopped = true; break; }
                 Clustering next;
                 try
@@ -152,26 +151,24 @@ public static class DeepClusterTrainer
             net.eval();
             var features = ByolaEncoder.Embed(net, deviceName, logMels, stats, 64, ct);
             var raw = DataMatrix.FromRows(features);
-            double squares = 0;
-            foreach (var v in raw.Data) squares += v * v;
-            double scale = Math.Sqrt(raw.Columns / Math.Max(squares / raw.Rows, 1e-12));
             var pca = Pca.Fit(raw, new PcaOptions { Dimensions = plan.PcaDimensions, Whiten = true, Seed = o.Seed }, ct);
             var prepared = VectorPreprocessing.L2Normalize(pca.Transform(raw));
             var kmeans = KMeans.Fit(prepared, new KMeansOptions(k, Restarts: o.KMeansRestarts, Seed: (int)(EpochSeed(epoch) & int.MaxValue))
                 { EmptyClusters = KMeansEmptyClusters.SplitPerturbed }, ct);
             using var weights = new MemoryStream();
             net.save_py(weights, leaveOpen: true);
-            return new Clustering(pca, prepared, kmeans, weights.ToArray(), scale);
+            return new Clustering(pca, prepared, kmeans, weights.ToArray());
         }
 
         /// <summary>
         /// Step (b): one pass of n examples drawn uniformly over the non-empty pseudo-labels, through the encoder and a new
         /// linear classifier (weights N(0, 0.01), bias 0, its own SGD, as DeepCluster resets its top layer). Null when cancelled.
-        /// The classifier sees the features times a constant that gives them unit size per dimension (as batch-normed image
-        /// features have): BYOL-A's pooled outputs are far larger, and one SGD step at a usable rate would blow the logits up.
+        /// The classifier sees the features scaled to unit size per dimension over the batch (as batch-normed image features
+        /// have; the scale is a constant for the gradient): BYOL-A's pooled outputs are far larger, and one SGD step at a
+        /// usable rate would blow the logits up.
         /// </summary>
         double? TrainEpoch(AudioNtt2020 net, optim.Optimizer encoderOptimizer, LogMelCrops crops, int[] pseudo, int k, DeepClusterPlan plan, int epoch,
-            Device device, double featureScale)
+            Device device)
         {
             var rng = new SeededRandom(EpochSeed(epoch));
             torch.manual_seed(EpochSeed(epoch));            // classifier and dropout
@@ -199,7 +196,9 @@ public static class DeepClusterTrainer
                 var x = crops.Batch(index.Select(i => crops.Random(i, rng)).ToArray(), device);
                 x = o.Augmentation.Apply(x, stats.Std, rng);
                 var y = targets.index_select(0, torch.tensor(index.Select(i => (long)i).ToArray())).to(device);
-                var loss = nn.functional.cross_entropy(classifier.forward(net.forward(x) * featureScale), y);
+                var features = net.forward(x);
+                var scale = (features.detach().square().sum(1).mean() / features.shape[1]).clamp_min(1e-12).rsqrt();
+                var loss = nn.functional.cross_entropy(classifier.forward(features * scale), y);
                 encoderOptimizer.zero_grad();
                 classifierOptimizer.zero_grad();
                 loss.backward();
