@@ -1543,11 +1543,12 @@ saw).
 Measured on FSDD (3,000 spoken digits; NMI against the digits with 10 clusters; 2 CPU cores
 shared with other work) starting from the authors' BYOL-A weights: the frozen encoder with
 K-means gives 0.13. DeepCluster's own step (a) on the frozen encoder (epoch 0: PCA-whitened to
-256, L2, k-means) gives 0.20; after training, the epochs gave 0.31, 0.25, 0.21 (defaults, 3
-epochs) and 0.29, 0.22, 0.26, 0.22, 0.27 (-LearningRate 0.002, 5 epochs). The clustering still
-swings between digit-like and speaker-like splits from one epoch to the next (NMI between
-successive epochs 0.4 to 0.5; 0.7 with -PseudoLabelCount 30, whose final 10 clusters scored
-0.23). An epoch took 40 to 160 s, depending on how busy the machine was.
+256, L2-normalised, k-means) gives 0.20. With the defaults, the three epochs that followed gave
+0.18, 0.28 and 0.23; with -PseudoLabelCount 30, six epochs ended at 0.19. The pseudo-labels swing
+between digit-like and speaker-like splits from one epoch to the next (NMI between successive
+epochs about 0.5 with 10 pseudo-labels, 0.7 with 30), so on this set the training adds little
+and unevenly to what the whitening already gives. An epoch took 30 to 110 s, depending on how
+busy the machine was.
 scripts/bench/Measure-DeepClusterTraining.ps1 in the source repository repeats the measurement.
 
 Training time grows with the number of clips and epochs; on a machine whose cores are busy with
