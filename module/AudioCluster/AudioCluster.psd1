@@ -19,6 +19,7 @@
         'Invoke-AudioClustering'
         'Invoke-TemiTraining'
         'Invoke-SpiceTraining'
+        'Invoke-DeepClusterTraining'
         'Measure-ClusterQuality'
         'Export-ClusterReport'
         'Export-Spectrogram'

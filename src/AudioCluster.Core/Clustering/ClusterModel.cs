@@ -31,22 +31,31 @@ public sealed class ClusterModel : IClusterAssigner
     public DataMatrix Prepare(DataMatrix raw) => VectorPreprocessing.Apply(raw, InputDimensions, Standardizer, L2Normalize);
 
     /// <summary>Nearest centre of each raw vector, and the distance to it.</summary>
-    public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default)
+    public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default) =>
+        NearestCenters(Prepare(raw), Centers) with { Confidence = null };
+
+    /// <summary>
+    /// Nearest centre of every row, the distance to it, and a confidence 1 - d1 / d2 (d1, d2: distances to the
+    /// nearest and the second-nearest centre): 1 at a centre, 0 half-way between two.
+    /// </summary>
+    public static ClusterAssignments NearestCenters(DataMatrix x, DataMatrix centers)
     {
-        var x = Prepare(raw);
         var labels = new int[x.Rows];
         var distances = new double[x.Rows];
+        var confidence = new double[x.Rows];
         Parallel.For(0, x.Rows, i =>
         {
-            double best = double.PositiveInfinity;
-            for (int c = 0; c < Centers.Rows; c++)
+            double best = double.PositiveInfinity, second = double.PositiveInfinity;
+            for (int c = 0; c < centers.Rows; c++)
             {
-                double d2 = VectorKernels.SquaredDistance(x.Row(i), Centers.Row(c));
-                if (d2 < best) { best = d2; labels[i] = c; }
+                double d2 = VectorKernels.SquaredDistance(x.Row(i), centers.Row(c));
+                if (d2 < best) { second = best; best = d2; labels[i] = c; }
+                else if (d2 < second) second = d2;
             }
             distances[i] = Math.Sqrt(best);
+            confidence[i] = second > 0 && double.IsFinite(second) ? 1 - Math.Sqrt(best / second) : 1;
         });
-        return new ClusterAssignments(labels, distances, null);
+        return new ClusterAssignments(labels, distances, confidence);
     }
 
     public void Save(Stream stream)

@@ -8,6 +8,18 @@ public enum KMeansInit
     Explicit,
 }
 
+/// <summary>What Lloyd's iterations do with a cluster that lost all its points.</summary>
+public enum KMeansEmptyClusters
+{
+    /// <summary>It takes the point farthest from its centre (scikit-learn).</summary>
+    Farthest,
+    /// <summary>
+    /// It takes a slightly perturbed copy of the centre of a non-empty cluster (chosen with probability proportional
+    /// to its size less one), whose points the next assignment then splits between the two (DeepCluster, via faiss).
+    /// </summary>
+    SplitPerturbed,
+}
+
 /// <summary>
 /// Parameters of <see cref="KMeans"/>, named after scikit-learn's KMeans: Restarts is n_init,
 /// Tolerance is relative (multiplied by the mean per-dimension variance of the data).
@@ -23,6 +35,7 @@ public sealed record KMeansOptions(
 {
     /// <summary>Threads for the per-point work; -1 uses every core. Results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
+    public KMeansEmptyClusters EmptyClusters { get; init; } = KMeansEmptyClusters.Farthest;
 }
 
 /// <summary>A fitted k-means model: the partition of the training data and the centres.</summary>
@@ -123,7 +136,7 @@ public static class KMeans
             }
             else init = PlusPlus(x, k, rng, po, search);
 
-            var run = Lloyd(x, init, options.MaxIterations, tolerance, work, search, po);
+            var run = Lloyd(x, init, options.MaxIterations, tolerance, work, search, po, options.EmptyClusters == KMeansEmptyClusters.SplitPerturbed ? rng : null);
             // As scikit-learn: a lower inertia only wins when it is a different partition.
             if (best is null || (run.Inertia < best.Inertia && !SameClustering(run.Labels, best.Labels, k)))
             {
@@ -211,7 +224,8 @@ public static class KMeans
         public bool SumsValid;
     }
 
-    static Run Lloyd(DataMatrix x, DataMatrix init, int maxIterations, double tolerance, LloydWorkspace w, NearestCenter search, ParallelOptions po)
+    // splitRng: empty clusters split a non-empty one (SplitPerturbed) instead of taking the farthest point.
+    static Run Lloyd(DataMatrix x, DataMatrix init, int maxIterations, double tolerance, LloydWorkspace w, NearestCenter search, ParallelOptions po, SeededRandom? splitRng)
     {
         int n = x.Rows, d = x.Columns, k = init.Rows;
         var centers = init.Clone();
@@ -227,7 +241,7 @@ public static class KMeans
         {
             po.CancellationToken.ThrowIfCancellationRequested();
             search.Assign(centers, labels, po);
-            UpdateCenters(x, labels, centers, centersNew, w, po);
+            UpdateCenters(x, labels, centers, centersNew, w, po, splitRng);
             search.CentersMoved(w.Shift, labels);
             (centers, centersNew) = (centersNew, centers);
             if (labels.AsSpan().SequenceEqual(w.LabelsOld))
@@ -271,7 +285,7 @@ public static class KMeans
     // M-step: mean of each cluster's points. The sums are taken afresh in point order when many labels
     // changed, else moved by the points that changed cluster (in point order): either way independent
     // of the thread count, and a late iteration reads a few points instead of all of them.
-    static void UpdateCenters(DataMatrix x, int[] labels, DataMatrix centersOld, DataMatrix centersNew, LloydWorkspace w, ParallelOptions po)
+    static void UpdateCenters(DataMatrix x, int[] labels, DataMatrix centersOld, DataMatrix centersNew, LloydWorkspace w, ParallelOptions po, SeededRandom? splitRng)
     {
         int n = x.Rows, d = x.Columns, k = centersOld.Rows;
         var sums = w.Sums;
@@ -296,7 +310,7 @@ public static class KMeans
         sums.CopyTo(centersNew.Data, 0);
         for (int j = 0; j < k; j++) w.Weights[j] = w.Counts[j];
 
-        RelocateEmptyClusters(x, labels, centersOld, centersNew, w, po);
+        if (splitRng == null) RelocateEmptyClusters(x, labels, centersOld, centersNew, w, po);
 
         for (int j = 0; j < k; j++)
         {
@@ -305,6 +319,7 @@ public static class KMeans
             var row = centersNew.Row(j);
             for (int t = 0; t < d; t++) row[t] *= alpha;
         }
+        if (splitRng != null) SplitForEmptyClusters(centersNew, w, splitRng);
         for (int j = 0; j < k; j++)
             w.Shift[j] = Math.Sqrt(VectorKernels.SquaredDistance(centersOld.Row(j), centersNew.Row(j)));
     }
@@ -365,6 +380,38 @@ public static class KMeans
             }
             w.Weights[newId] = 1;
             w.Weights[oldId] -= 1;
+        }
+    }
+
+    // DeepCluster's rule (faiss's): an empty cluster copies the centre of a cluster drawn with probability
+    // proportional to its size less one, both moved apart by 1/1024 of each coordinate in opposite directions.
+    static void SplitForEmptyClusters(DataMatrix centers, LloydWorkspace w, SeededRandom rng)
+    {
+        const double Eps = 1.0 / 1024;
+        int k = centers.Rows, d = centers.Columns;
+        for (int empty = 0; empty < k; empty++)
+        {
+            if (w.Weights[empty] > 0) continue;
+            double spare = 0;
+            for (int c = 0; c < k; c++) spare += Math.Max(0, w.Weights[c] - 1);
+            if (spare <= 0) return;   // every point is alone in its cluster: nothing to split
+            double r = rng.NextDouble() * spare;
+            int donor = 0;
+            for (; donor < k - 1; donor++)
+            {
+                r -= Math.Max(0, w.Weights[donor] - 1);
+                if (r < 0 && w.Weights[donor] > 1) break;
+            }
+            var from = centers.Row(donor);
+            var to = centers.Row(empty);
+            for (int t = 0; t < d; t++)
+            {
+                double sign = t % 2 == 0 ? 1 : -1;
+                to[t] = from[t] * (1 + sign * Eps);
+                from[t] *= 1 - sign * Eps;
+            }
+            w.Weights[empty] = Math.Floor(w.Weights[donor] / 2);
+            w.Weights[donor] -= w.Weights[empty];
         }
     }
 

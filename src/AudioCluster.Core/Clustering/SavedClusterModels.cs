@@ -29,6 +29,7 @@ public static class SavedClusterModels
         [GaussianMixtureModel.FormatName] = s => GaussianMixtureModel.Load(s),
         [TemiModel.FormatName] = s => TemiModel.Load(s),
         [SpiceModel.FormatName] = s => SpiceModel.Load(s),
+        [DeepClusterModel.FormatName] = s => DeepClusterModel.Load(s),
     };
 
     public static IReadOnlyCollection<string> Formats => Readers.Keys;

@@ -140,9 +140,21 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
             if (s.Frames < MinFrames)
                 throw new ArgumentException($"'{s.Source}': too short for BYOL-A: {s.Frames} log-mel frames, at least {MinFrames} needed ({(MinFrames - 1) * MelOptions.HopLength} samples at {SampleRate} Hz).");
         }
+        var net = (AudioNtt2020)(network ?? throw new ObjectDisposedException(nameof(ByolaEncoder)));
+        return Embed(net, DeviceName, rawLogMels, stats, Options.BatchSize, cancellation, parallelism);
+    }
+
+    /// <summary>
+    /// Embeddings of whole raw log-mels by <paramref name="net"/> (in eval mode) as <see cref="EncodeLogMels"/> computes
+    /// them: normalised with <paramref name="stats"/>, clips of equal frame count batched together. Training uses it
+    /// to cluster with the encoder it is fitting, so its features equal Get-AudioEmbedding's for the saved weights.
+    /// </summary>
+    internal static float[][] Embed(AudioNtt2020 net, string deviceName, IReadOnlyList<Spectrogram> rawLogMels, NormalizationStats stats,
+        int batchSize, CancellationToken cancellation = default, int parallelism = 1)
+    {
         var result = new float[rawLogMels.Count][];
         var batches = Enumerable.Range(0, rawLogMels.Count).GroupBy(i => rawLogMels[i].Frames)
-            .SelectMany(group => group.Chunk(Options.BatchSize)).ToArray();
+            .SelectMany(group => group.Chunk(batchSize)).ToArray();
         void Run(int[] chunk)
         {
             int frames = rawLogMels[chunk[0]].Frames, size = MelOptions.NMels * frames;
@@ -153,8 +165,8 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
                 rawLogMels[chunk[b]].Data.CopyTo(dst);
                 stats.Apply(dst);
             }
-            var output = Forward(input, chunk.Length, frames);
-            for (int b = 0; b < chunk.Length; b++) result[chunk[b]] = output.AsSpan(b * Dimensions, Dimensions).ToArray();
+            var output = Forward(net, deviceName, input, chunk.Length, frames);
+            for (int b = 0; b < chunk.Length; b++) result[chunk[b]] = output.AsSpan(b * net.D, net.D).ToArray();
         }
         if (parallelism <= 1 || batches.Length == 1)
         {
@@ -247,13 +259,12 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
         }
     }
 
-    float[] Forward(float[] input, int batch, int frames)
+    static float[] Forward(AudioNtt2020 net, string deviceName, float[] input, int batch, int frames)
     {
-        var net = (AudioNtt2020)(network ?? throw new ObjectDisposedException(nameof(ByolaEncoder)));
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var x = torch.tensor(input, [batch, 1, MelOptions.NMels, frames]);
-        if (DeviceName == "cuda") x = x.cuda();
+        if (deviceName == "cuda") x = x.cuda();
         var y = net.forward(x);
         return y.cpu().data<float>().ToArray();
     }

@@ -240,4 +240,7 @@ public sealed class OnnxEncoder : IAudioEncoder, IDisposable
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream))[..12];
     }
+
+    /// <summary>The hash <see cref="WeightsHash(string)"/> gives for a file holding these bytes.</summary>
+    internal static string WeightsHash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content))[..12];
 }

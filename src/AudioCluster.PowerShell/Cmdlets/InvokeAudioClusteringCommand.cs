@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using AudioCluster.Clustering;
+using AudioCluster.DeepClustering;
+using AudioCluster.Encoders;
 using AudioCluster.PowerShell.Infrastructure;
 using AudioCluster.Storage;
 
@@ -234,6 +236,13 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
 
     void ApplyModel(IClusterAssigner m)
     {
+        if (m is IEncoderBoundModel bound)
+        {
+            // A model bound to its encoder refuses embeddings of another one (those that say which encoder made them).
+            foreach (var id in Items.Select(EncoderOf).Distinct())
+                if (bound.EncoderMismatch(id) is string why)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(why), "EncoderMismatch", ErrorCategory.InvalidData, ModelPath));
+        }
         var raw = DataMatrix.FromRows(Items.Select(i => i.Vector).ToList());
         ClusterAssignments assigned;
         try
@@ -249,6 +258,9 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
         for (int i = 0; i < Items.Count; i++)
             WriteOutput(i, assigned.Labels[i], assigned.Distances[i], assigned.Confidence?[i], m.Method + " (saved)");
     }
+
+    static string? EncoderOf(VectorItem item) =>
+        item.Original.BaseObject is AudioEmbedding e ? e.Encoder : VectorInput.Text(item.Original, "Encoder");
 
     void WriteOutput(int i, int cluster, double distance, double? confidence, string method)
     {

@@ -7,7 +7,7 @@ namespace AudioCluster.PowerShell.Infrastructure;
 /// Shared plumbing: a cancellation token that Ctrl+C cancels, progress with an ETA, and
 /// error records that name the file and the reason.
 /// </summary>
-public abstract class AudioClusterCmdlet : PSCmdlet
+public abstract partial class AudioClusterCmdlet : PSCmdlet
 {
     readonly CancellationTokenSource cancellation = new();
     readonly Stopwatch clock = new();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using AudioCluster.Clustering;
 using AudioCluster.DeepClustering;
@@ -61,13 +60,7 @@ public abstract class DeepTrainingCmdlet : VectorCollectingCmdlet
         base.BeginProcessing();
         if (StepsIfGiven != null && EpochsIfGiven != null)
             ThrowParameterError("Give -Steps or -Epochs, not both.", nameof(Epochs));
-        if (ModelPath == null) return;
-        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ModelPath);
-        if (Directory.Exists(path))
-            ThrowParameterError($"-ModelPath '{path}' is a folder; give a file name.", nameof(ModelPath));
-        if (File.Exists(path) && !Force)
-            ThrowParameterError($"'{path}' exists; add -Force to overwrite it.", nameof(ModelPath));
-        ModelFile = path;
+        if (ModelPath != null) ModelFile = ResolveOutputFile(ModelPath, Force, nameof(ModelPath));
     }
 
     /// <summary>Asks -WhatIf/-Confirm once, before training, whether the model will be written.</summary>
@@ -79,44 +72,6 @@ public abstract class DeepTrainingCmdlet : VectorCollectingCmdlet
     protected void SaveModel(Action<Stream> write)
     {
         if (ModelFile != null) AtomicFile.Write(ModelFile, write);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="train"/> on a worker; this thread shows its progress (step of total, loss,
-    /// time left) and writes its log lines as verbose messages. Exceptions come back unchanged.
-    /// </summary>
-    protected T RunTraining<T>(string activity, Func<IProgress<TrainingProgress>, Action<string>, T> train)
-    {
-        var latest = new LatestTraining();
-        var lines = new ConcurrentQueue<string>();
-        RestartProgressClock();
-        var task = Task.Run(() => train(latest, lines.Enqueue));
-        // After Ctrl+C the pipeline refuses every write: keep waiting quietly for the worker to stop at its next step.
-        while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(200))
-            Show(() =>
-            {
-                FlushLog(lines);
-                if (latest.Value is { } p)
-                    ReportProgress(activity, p.Step, p.TotalSteps, p.Loss is double loss ? $"step {p.Step} of {p.TotalSteps}, loss {loss:F4}" : $"step {p.Step} of {p.TotalSteps}");
-            });
-        Show(() =>
-        {
-            FlushLog(lines);
-            CompleteProgress(activity);
-        });
-        return task.GetAwaiter().GetResult();
-    }
-
-    void Show(Action write)
-    {
-        if (Cancellation.IsCancellationRequested) return;
-        try { write(); }
-        catch (PipelineStoppedException) { }   // Ctrl+C arrived during the write
-    }
-
-    void FlushLog(ConcurrentQueue<string> lines)
-    {
-        while (lines.TryDequeue(out var line)) WriteVerbose(line);
     }
 
     /// <summary>Settings that fail a trainer's checks stop the cmdlet before any input is read.</summary>
@@ -205,24 +160,5 @@ public abstract class DeepTrainingCmdlet : VectorCollectingCmdlet
             var assignment = new ClusterAssignment(item.Source, item.Label, result.Labels[i], double.NaN, result.Confidence[i], method, item.Vector);
             WriteObject(VectorInput.WithInputProperties(assignment, item));
         }
-    }
-
-    /// <summary>Terminating errors for what the data or the machine cannot support.</summary>
-    protected void ThrowTrainingError(Exception e, object? target)
-    {
-        var (id, category) = e switch
-        {
-            ArgumentException => ("InvalidTraining", ErrorCategory.InvalidArgument),
-            InvalidOperationException => ("TrainingFailed", ErrorCategory.NotInstalled),
-            _ => ("TrainingFailed", ErrorCategory.NotSpecified),
-        };
-        ThrowTerminatingError(new ErrorRecord(e, id, category, target));
-    }
-
-    sealed class LatestTraining : IProgress<TrainingProgress>
-    {
-        TrainingProgress? value;
-        public TrainingProgress? Value => Volatile.Read(ref value);
-        public void Report(TrainingProgress p) => Volatile.Write(ref value, p);
     }
 }

@@ -133,6 +133,20 @@ public class KMeansTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void EmptyClusterSplitsAPerturbedCopyOfANonEmptyOneWhenAsked()
+    {
+        // DeepCluster's rule: the centre at 100 wins no point and becomes a copy of a non-empty cluster's centre,
+        // nudged apart from it, so the next assignment splits that cluster's points between the two.
+        var x = new DataMatrix(new double[] { 0, 0.1, 0.2, 10, 20 }, 5, 1);
+        var init = new DataMatrix(new double[] { 0, 100, 10 }, 3, 1);
+        var options = new KMeansOptions(3, Init: KMeansInit.Explicit, InitialCenters: init, Seed: 4) { EmptyClusters = KMeansEmptyClusters.SplitPerturbed };
+        var r = KMeans.Fit(x, options);
+        Assert.Equal(3, r.Labels.Distinct().Count());
+        for (int c = 0; c < 3; c++) Assert.InRange(r.Centers[c, 0], 0.0, 20.0);
+        Assert.Equal(r.Labels, KMeans.Fit(x, options).Labels);
+    }
+
+    [Fact]
     public void DuplicatePointsWithKEqualToNStillGiveKClusters()
     {
         var x = new DataMatrix(new double[] { 1, 1, 1, 2, 2, 2, 3, 3 }, 4, 2);

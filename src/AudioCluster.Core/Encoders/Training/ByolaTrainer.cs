@@ -43,10 +43,10 @@ public sealed class ByolaTrainer : IDisposable
 {
     const string Magic = "AudioCluster BYOL-A training checkpoint";
     const int FormatVersion = 1;
-    const int MelBins = 64;
+    const int MelBins = LogMelCrops.MelBins;
 
     readonly IReadOnlyList<Spectrogram> clips;
-    readonly float silence;                // raw log-mel of digital silence, for padding short clips
+    readonly LogMelCrops crops;
     readonly MemoryBank bank;
     readonly List<double> losses = new();
     object? learner, optimizer;            // ByolaLearner, Adam: typed object so that this class loads without libtorch
@@ -77,17 +77,11 @@ public sealed class ByolaTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(logMels);
         options.Validate();
-        if (logMels.Count == 0) throw new ArgumentException("No clips to train on.", nameof(logMels));
-        for (int i = 0; i < logMels.Count; i++)
-        {
-            var s = logMels[i] ?? throw new ArgumentException($"Clip {i} is null.", nameof(logMels));
-            if (s.Bins != MelBins) throw new ArgumentException($"'{s.Source}': the log-mel has {s.Bins} bins; BYOL-A takes {MelBins} (use ByolaEncoder.LogMel).", nameof(logMels));
-            if (s.Frames < 1) throw new ArgumentException($"'{s.Source}': the log-mel has no frames.", nameof(logMels));
-        }
+        LogMelCrops.Check(logMels, nameof(logMels));
         clips = logMels;
         Options = options;
         Normalization = normalization ?? ByolaEncoder.Statistics(logMels);
-        silence = MathF.Log(ByolaEncoder.MelOptions.LogOffset);
+        crops = new LogMelCrops(logMels, Normalization, options.CropFrames);
         bank = new MemoryBank(options.MemoryBankSize);
         DataHash = HashOf(logMels);
         NativeStacks.EnsureTorch();
@@ -251,7 +245,7 @@ public sealed class ByolaTrainer : IDisposable
             int j = rng.NextInt(i + 1);
             (order[i], order[j]) = (order[j], order[i]);
         }
-        int batch = EffectiveBatchSize, steps = StepsPerEpoch, t = Options.CropFrames;
+        int batch = EffectiveBatchSize, steps = StepsPerEpoch;
         var device = DeviceName == "cuda" ? torch.CUDA : torch.CPU;
         net.train();
         var clock = Stopwatch.StartNew();
@@ -264,11 +258,10 @@ public sealed class ByolaTrainer : IDisposable
                 throw new OperationCanceledException(cancellation);
             }
             using var scope = torch.NewDisposeScope();
-            var inputs = order.Skip(step * batch).Take(batch)
-                .Select(c => new CropRef(c, clips[c].Frames > t ? rng.NextInt(clips[c].Frames - t + 1) : 0)).ToArray();
-            var x = Batch(inputs, device);
+            var inputs = order.Skip(step * batch).Take(batch).Select(c => crops.Random(c, rng)).ToArray();
+            var x = crops.Batch(inputs, device);
             var (alpha, background) = ByolaAugmentation.DrawMixup(inputs, bank, Options.MixupRatio, rng);
-            var views = ByolaAugmentation.Mixup(torch.cat([x, x], 0), Batch(background, device), alpha);
+            var views = ByolaAugmentation.Mixup(torch.cat([x, x], 0), crops.Batch(background, device), alpha);
             views = ByolaAugmentation.RandomResizeCrop(views, rng);
             views = ByolaAugmentation.RandomLinearFader(views, Options.FaderGain, rng);
             views = ByolaAugmentation.NormalizeBatch(views);
@@ -291,33 +284,6 @@ public sealed class ByolaTrainer : IDisposable
         losses.Add(sum / steps);
         return new ByolaTrainingEpoch(epoch, sum / steps, clock.Elapsed.TotalSeconds, steps, CompletedSteps, clips.Count, null,
                                       Normalization.Mean, Normalization.Std);
-    }
-
-    /// <summary>Normalised crops as a (n, 1, mels, CropFrames) tensor.</summary>
-    Tensor Batch(IReadOnlyList<CropRef> refs, Device device)
-    {
-        int t = Options.CropFrames, size = MelBins * t;
-        var data = new float[refs.Count * size];
-        for (int k = 0; k < refs.Count; k++)
-        {
-            var dst = data.AsSpan(k * size, size);
-            var clip = clips[refs[k].Clip];
-            int frames = clip.Frames;
-            if (frames >= t)
-            {
-                for (int b = 0; b < MelBins; b++) clip.Data.AsSpan(b * frames + refs[k].Start, t).CopyTo(dst.Slice(b * t, t));
-            }
-            else
-            {
-                // Centred in silence, as the reference pads short waveforms on both sides.
-                dst.Fill(silence);
-                int left = (t - frames) / 2;
-                for (int b = 0; b < MelBins; b++) clip.Data.AsSpan(b * frames, frames).CopyTo(dst.Slice(b * t + left, frames));
-            }
-            Normalization.Apply(dst);
-        }
-        var tensor = torch.tensor(data, [refs.Count, 1, MelBins, t]);
-        return device.type == DeviceType.CPU ? tensor : tensor.to(device);
     }
 
     void SaveModelCore(string path)
