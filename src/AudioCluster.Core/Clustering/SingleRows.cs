@@ -21,14 +21,18 @@ internal sealed class SingleRows
     const double UnitRoundoff = 1.0 / (1 << 24);
     static readonly double SubnormalError = Math.ScaleB(1.0, -120);
 
-    public SingleRows(int rows, int columns, double scale)
+    public SingleRows(int rows, int columns, double scale) : this(rows, columns, scale, uninitialized: false) { }
+
+    SingleRows(int rows, int columns, double scale, bool uninitialized)
     {
         Rows = rows;
         Columns = columns;
         Stride = (columns + Align - 1) / Align * Align;
         PaddedRows = (rows + Tile - 1) / Tile * Tile;
         Scale = scale;
-        Data = new float[(long)PaddedRows * Stride];
+        long size = (long)PaddedRows * Stride;
+        Data = uninitialized ? GC.AllocateUninitializedArray<float>(checked((int)size)) : new float[size];
+        if (uninitialized) Data.AsSpan(rows * Stride).Clear(); // the padding rows
         // Per lane d / width fused multiply-adds, then at most width additions across the lanes;
         // three more roundings for the conversions of both operands (1 % slack on top).
         int depth = Stride / Vector<float>.Count + Vector<float>.Count + 3;
@@ -76,6 +80,44 @@ internal sealed class SingleRows
                 (Vector.Narrow(Vector.LoadUnsafe(ref src, (nuint)j), Vector.LoadUnsafe(ref src, (nuint)(j + w))) * vs).StoreUnsafe(ref dst, (nuint)j);
             for (; j < d; j++) Unsafe.Add(ref dst, j) = (float)Unsafe.Add(ref src, j) * s;
         }
+    }
+
+    /// <summary>
+    /// A copy whose every row the caller writes with <see cref="FillCentered"/>: the memory is not
+    /// cleared first (that would be one more pass over all of it).
+    /// </summary>
+    public static SingleRows ToBeFilled(int rows, int columns, double scale) => new(rows, columns, scale, uninitialized: true);
+
+    /// <summary>
+    /// Stores x - mean as row <paramref name="index"/> (scaled, padding cleared) and returns the squared
+    /// norm of x - mean in double: one pass, as the same numbers from a centred double row and <see cref="Fill"/>.
+    /// </summary>
+    public double FillCentered(ReadOnlySpan<double> x, ReadOnlySpan<double> mean, int index)
+    {
+        int d = Columns, w = Vector<double>.Count, j = 0;
+        float s = (float)Scale;
+        var vs = new Vector<float>(s);
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double rm = ref MemoryMarshal.GetReference(mean);
+        ref float dst = ref Data[(long)index * Stride];
+        Vector<double> sum0 = Vector<double>.Zero, sum1 = Vector<double>.Zero;
+        for (; j <= d - 2 * w; j += 2 * w)
+        {
+            var a = Vector.LoadUnsafe(ref rx, (nuint)j) - Vector.LoadUnsafe(ref rm, (nuint)j);
+            var b = Vector.LoadUnsafe(ref rx, (nuint)(j + w)) - Vector.LoadUnsafe(ref rm, (nuint)(j + w));
+            sum0 += a * a;
+            sum1 += b * b;
+            (Vector.Narrow(a, b) * vs).StoreUnsafe(ref dst, (nuint)j);
+        }
+        double norm = Vector.Sum(sum0 + sum1);
+        for (; j < d; j++)
+        {
+            double c = Unsafe.Add(ref rx, j) - Unsafe.Add(ref rm, j);
+            norm += c * c;
+            Unsafe.Add(ref dst, j) = (float)c * s;
+        }
+        Data.AsSpan((int)((long)index * Stride) + d, Stride - d).Clear();
+        return norm;
     }
 
     /// <summary>

@@ -77,29 +77,25 @@ internal static class DenseOps
         for (; i < n; i++) Unsafe.Add(ref rr, i) = Unsafe.Add(ref rx, i) - Unsafe.Add(ref ry, i);
     }
 
-    /// <summary>A float32 copy of x - mean (row by row, nothing else allocated) and the squared norms of its rows (in double).</summary>
-    public static SingleRows CenteredSingle(DataMatrix x, double[] mean, double maxAbs, ParallelOptions po, out double[] rowSquaredNorms)
+    /// <summary>
+    /// Room for a float32 copy of x - mean, and the action that fills rows [start, start + count) of it
+    /// and their squared norms (in double). The first pass over the copy fills it block by block
+    /// (<see cref="PowerStepSingle"/>, <see cref="ProjectOntoRange"/>), so the rows it has just
+    /// written are read again from cache, not from memory.
+    /// </summary>
+    public static (SingleRows Rows, Action<int, int> FillRows) CenteredSingle(DataMatrix x, double[] mean, double maxAbs, out double[] rowSquaredNorms)
     {
-        int d = x.Columns;
         // A bound on |x - mean| (maxAbs: the largest |x|) is all the power-of-two scale needs.
-        var rows = new SingleRows(x.Rows, d, SingleRows.ScaleFor(maxAbs + SingleRows.MaxAbs(mean)));
+        var rows = SingleRows.ToBeFilled(x.Rows, x.Columns, SingleRows.ScaleFor(maxAbs + SingleRows.MaxAbs(mean)));
         var norms = rowSquaredNorms = new double[x.Rows];
-        Parallel.For(0, (x.Rows + 1023) / 1024, po, b =>
+        return (rows, (start, count) =>
         {
-            var centred = new double[d];
-            int end = Math.Min(x.Rows, (b + 1) * 1024);
-            for (int i = b * 1024; i < end; i++)
-            {
-                Subtract(x.Row(i), mean, centred);
-                norms[i] = VectorKernels.Dot(centred, centred);
-                rows.Fill(centred, i);
-            }
+            for (int i = start; i < start + count; i++) norms[i] = rows.FillCentered(x.Row(i), mean, i);
         });
-        return rows;
     }
 
-    /// <summary>result[i, c] = x_i . w_c (x W^T as a row-major n x l matrix), in 4 x 4 register tiles.</summary>
-    public static void MultiplyRows(DataMatrix x, double[][] w, DataMatrix result, ParallelOptions po)
+    /// <summary>result[i, c] = x_i . w_c - shift[c] (x W^T as a row-major n x l matrix), in 4 x 4 register tiles.</summary>
+    public static void MultiplyRows(DataMatrix x, double[][] w, double[] shift, DataMatrix result, ParallelOptions po)
     {
         int n = x.Rows, d = x.Columns, l = w.Length;
         var packed = new double[l * d];
@@ -117,6 +113,9 @@ internal static class DenseOps
             for (int row = chunk * RowChunk; row < end; row++)
                 for (int c = row < i ? fullColumns : 0; c < l; c++)
                     r[row * l + c] = VectorKernels.Dot(xd.AsSpan(row * d, d), packed.AsSpan(c * d, d));
+            // The shift while the chunk is in cache.
+            for (int row = chunk * RowChunk; row < end; row++)
+                for (int c = 0; c < l; c++) r[row * l + c] -= shift[c];
         });
     }
 
@@ -270,10 +269,10 @@ internal static class DenseOps
     /// still needs orthonormalising. False (omega untouched) when Y is too close to rank-deficient for a
     /// Cholesky factor of its float32 Gram matrix.
     /// </summary>
-    public static bool PowerStepSingle(SingleRows x, double[][] omega, ParallelOptions po)
+    public static bool PowerStepSingle(SingleRows x, double[][] omega, ParallelOptions po, Action<int, int>? fillRows = null)
     {
         var ws = VectorsSingle(omega, x.Columns, c => omega[c]);
-        var (g, gStride, w, wStride, _) = BlockProducts(x, ws, 1f, x.Data, x.Stride, x.Stride, po);
+        var (g, gStride, w, wStride, _) = BlockProducts(x, ws, 1f, x.Data, x.Stride, x.Stride, po, fillRows);
         // float32 sums: demand a well-conditioned Y (pivots keeping 1e-4 of the diagonal, condition below 100).
         if (Cholesky(g, omega.Length, gStride, 1e-4) is not double[] r) return false;
         SolveTransposed(r, w, wStride, omega);
@@ -286,11 +285,12 @@ internal static class DenseOps
     /// double; with R^T R = Y^T Y, Q = Y R^-1 and B = R^-T (Y^T X - (Y^T 1) mean^T). False (b untouched)
     /// when Y is too ill-conditioned for Q to be orthonormal to double precision that way.
     /// </summary>
-    public static bool ProjectOntoRange(SingleRows x, double[][] omega, DataMatrix data, double[] mean, double[][] b, ParallelOptions po)
+    public static bool ProjectOntoRange(SingleRows x, double[][] omega, DataMatrix data, double[] mean, double[][] b, ParallelOptions po,
+        Action<int, int>? fillRows = null)
     {
         int d = data.Columns;
         var ws = VectorsSingle(omega, d, c => omega[c]);
-        var (g, gStride, w, wStride, ySums) = BlockProducts(x, ws, 1.0 / (x.Scale * ws.Scale), data.Data, d, d, po);
+        var (g, gStride, w, wStride, ySums) = BlockProducts(x, ws, 1.0 / (x.Scale * ws.Scale), data.Data, d, d, po, fillRows);
         // One Cholesky QR step leaves Q^T Q - I near condition^2 * 1e-16: at most 1e-12 here.
         if (Cholesky(g, omega.Length, gStride, 1e-4) is not double[] r) return false;
         for (int c = 0; c < omega.Length; c++)
@@ -302,10 +302,11 @@ internal static class DenseOps
     /// <summary>
     /// Y = X omega^T from the float32 tiles of x (times yScale, held in T), and over fixed parts of
     /// whole blocks of rows the sums G = Y^T Y, W = Y^T A (A: the rows of a, aColumns wide, aStride
-    /// apart) and Y's column sums, added in part order.
+    /// apart) and Y's column sums, added in part order. <paramref name="fillRows"/>, when given, first
+    /// writes each block's rows of x (and of a, where a is x's data).
     /// </summary>
     static (double[] G, int GStride, double[] W, int WStride, double[] YSums) BlockProducts<T>(SingleRows x, SingleRows ws, T yScale,
-        T[] a, int aStride, int aColumns, ParallelOptions po) where T : unmanaged, System.Numerics.INumber<T>
+        T[] a, int aStride, int aColumns, ParallelOptions po, Action<int, int>? fillRows) where T : unmanaged, System.Numerics.INumber<T>
     {
         int n = x.Rows, m = ws.PaddedRows;
         int yStride = VectorKernels.StripPadded<T>(m), wStride = VectorKernels.StripPadded<T>(aColumns);
@@ -327,6 +328,7 @@ internal static class DenseOps
             for (int blk = first; blk < last; blk++)
             {
                 int start = blk * SingleBlock, count = Math.Min(n, start + SingleBlock) - start;
+                fillRows?.Invoke(start, count);
                 for (int t = 0; t < count; t += SingleRows.Tile)
                 {
                     SingleRows.DotTile(x, start + t, ws, dots);

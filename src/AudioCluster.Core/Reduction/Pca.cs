@@ -79,10 +79,10 @@ public static class Pca
         else
         {
             k = options.Dimensions ?? r;
-            // The power iterations read a centred float32 copy; the double products fold the centring in:
-            // (x - mean) w = x w - mean w.
-            var xs = DenseOps.CenteredSingle(data, mean, maxAbs, po, out var rowSquaredNorms);
-            (singular, components) = RandomizedSvd(data, mean, xs, k, options, po);
+            // The power iterations read a centred float32 copy (written by their first pass); the double
+            // products fold the centring in: (x - mean) w = x w - mean w.
+            var (xs, fillRows) = DenseOps.CenteredSingle(data, mean, maxAbs, out var rowSquaredNorms);
+            (singular, components) = RandomizedSvd(data, mean, xs, fillRows, k, options, po);
             totalVariance = rowSquaredNorms.Sum() / (n - 1);
             double kept = singular.Take(k).Sum(s => s * s / (n - 1));
             noise = k < r ? (totalVariance - kept) / (r - k) : 0.0;
@@ -92,7 +92,7 @@ public static class Pca
         components = components.Take(k).ToArray();
         singular = singular.Take(k).ToArray();
         projections = PcaModel.Project(data, components, mean, po);
-        FlipSigns(projections, components);
+        FlipSigns(projections, components, po);
         var variance = singular.Select(s => s * s / (n - 1)).ToArray();
         var ratio = variance.Select(v => totalVariance > 0 ? v / totalVariance : 0.0).ToArray();
         var matrix = new DataMatrix(k, d);
@@ -186,7 +186,8 @@ public static class Pca
     }
 
     /// <summary>The leading singular values and right singular vectors (at least k) by a randomized range finder.</summary>
-    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix data, double[] mean, SingleRows xs, int k, PcaOptions options, ParallelOptions po)
+    static (double[] Singular, double[][] Components) RandomizedSvd(DataMatrix data, double[] mean, SingleRows xs, Action<int, int>? fillRows,
+        int k, PcaOptions options, ParallelOptions po)
     {
         int n = data.Rows, d = data.Columns, r = Math.Min(n, d);
         int l = Math.Min(k + options.Oversamples, r);
@@ -200,7 +201,10 @@ public static class Pca
         // They only look for the subspace, so their products run in float32; B below is exact.
         for (int it = 0; it < iterations; it++)
         {
-            if (!DenseOps.PowerStepSingle(xs, omega, po))
+            // The first pass writes the float32 copy as it goes (whether or not the step succeeds).
+            bool stepped = DenseOps.PowerStepSingle(xs, omega, po, fillRows);
+            fillRows = null;
+            if (!stepped)
             {
                 y ??= NewVectors(l, n);
                 DenseOps.MultiplyRowsSingle(xs, omega, y, po);
@@ -213,7 +217,7 @@ public static class Pca
         // B = Q^T X (l x d), Q an orthonormal basis of X omega^T; its SVD through a QR of B^T:
         // B^T = Qb R, R = Ur S W^T, so B's right vectors are Qb Ur.
         var b = NewVectors(l, d);
-        if (!DenseOps.ProjectOntoRange(xs, omega, data, mean, b, po))
+        if (!DenseOps.ProjectOntoRange(xs, omega, data, mean, b, po, fillRows))
         {
             y ??= NewVectors(l, n);
             DenseOps.MultiplyRowsSingle(xs, omega, y, po);
@@ -245,20 +249,42 @@ public static class Pca
     /// svd_flip on U: the projection of largest magnitude (first one on ties) becomes positive; the
     /// component and its column of projections change sign together.
     /// </summary>
-    static void FlipSigns(DataMatrix projections, double[][] components)
+    static void FlipSigns(DataMatrix projections, double[][] components, ParallelOptions po)
     {
         int n = projections.Rows, k = components.Length;
         var p = projections.Data;
+        // Each fixed part of the rows finds its first largest entry per column in one pass over its rows;
+        // the parts are compared in order, so the first one on ties wins on any thread count.
+        int parts = Math.Min(16, Math.Max(1, n / 4096));
+        var bestParts = new int[parts][];
+        Parallel.For(0, parts, po, part =>
+        {
+            int start = (int)((long)n * part / parts), end = (int)((long)n * (part + 1) / parts);
+            var best = bestParts[part] = new int[k];
+            Array.Fill(best, start);
+            for (int i = start + 1; i < end; i++)
+                for (int c = 0; c < k; c++)
+                    if (Math.Abs(p[i * k + c]) > Math.Abs(p[best[c] * k + c])) best[c] = i;
+        });
+        var negate = new bool[k];
         for (int c = 0; c < k; c++)
         {
-            int best = 0;
-            for (int i = 1; i < n; i++)
-                if (Math.Abs(p[i * k + c]) > Math.Abs(p[best * k + c])) best = i;
-            if (p[best * k + c] >= 0) continue;
-            var w = components[c];
-            for (int j = 0; j < w.Length; j++) w[j] = -w[j];
-            for (int i = 0; i < n; i++) p[i * k + c] = -p[i * k + c];
+            int best = bestParts[0][c];
+            foreach (var partBest in bestParts)
+                if (Math.Abs(p[partBest[c] * k + c]) > Math.Abs(p[best * k + c])) best = partBest[c];
+            negate[c] = p[best * k + c] < 0;
         }
+        if (!negate.Contains(true)) return;
+        for (int c = 0; c < k; c++)
+            if (negate[c])
+                for (int j = 0; j < components[c].Length; j++) components[c][j] = -components[c][j];
+        Parallel.For(0, (n + 1023) / 1024, po, b =>
+        {
+            int end = Math.Min(n, (b + 1) * 1024);
+            for (int i = b * 1024; i < end; i++)
+                for (int c = 0; c < k; c++)
+                    if (negate[c]) p[i * k + c] = -p[i * k + c];
+        });
     }
 
     static double[][] NewVectors(int count, int length)

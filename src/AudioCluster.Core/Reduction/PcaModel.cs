@@ -56,13 +56,8 @@ public sealed class PcaModel
     internal static DataMatrix Project(DataMatrix x, double[][] components, double[] mean, ParallelOptions po)
     {
         var result = new DataMatrix(x.Rows, components.Length);
-        DenseOps.MultiplyRows(x, components, result, po);
         var shift = components.Select(w => Clustering.VectorKernels.Dot(mean, w)).ToArray();
-        for (int i = 0; i < x.Rows; i++)
-        {
-            var row = result.Row(i);
-            for (int c = 0; c < row.Length; c++) row[c] -= shift[c];
-        }
+        DenseOps.MultiplyRows(x, components, shift, result, po);
         return result;
     }
 

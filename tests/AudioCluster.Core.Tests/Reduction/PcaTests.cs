@@ -49,6 +49,26 @@ public class PcaTests(ITestOutputHelper output)
         Assert.True(noise < 1e-6, $"noise variance {noise:E2}");
     }
 
+    // Without power iterations the final pass writes the float32 copy itself; with oversamples on exactly
+    // rank-5 data its range is rank-deficient and the general path takes over from that copy.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10)]
+    public void RandomizedSolverWithoutPowerIterationsFindsAnExactlyLowRankRange(int oversamples)
+    {
+        var x = LowRank(300, 40, 5, 0, 5);
+        var exact = Pca.Fit(x, new PcaOptions { Dimensions = 5, Solver = PcaSolver.Full });
+        var fast = Pca.Fit(x, new PcaOptions { Dimensions = 5, Solver = PcaSolver.Randomized, PowerIterations = 0, Oversamples = oversamples, Seed = 1 });
+        double sv = PcaReferenceTests.MaxRelative(exact.SingularValues, fast.SingularValues);
+        double ratio = PcaReferenceTests.MaxRelative(exact.ExplainedVarianceRatio, fast.ExplainedVarianceRatio);
+        var (comp, signs) = PcaReferenceTests.MaxRelativeUpToSign(exact.Components.ToRows(), fast.Components.ToRows());
+        output.WriteLine($"no power iterations, {oversamples} oversamples: singular values {sv:E2}, ratio {ratio:E2}, components {comp:E2}");
+        Assert.True(sv < 1e-9, $"singular values {sv:E2}");
+        Assert.True(ratio < 1e-9, $"ratios {ratio:E2}");
+        Assert.True(comp < 1e-6, $"components {comp:E2}");
+        Assert.True(signs, "both solvers apply the same sign rule");
+    }
+
     [Theory]
     [InlineData(PcaSolver.Randomized, false)]
     [InlineData(PcaSolver.Randomized, true)]
