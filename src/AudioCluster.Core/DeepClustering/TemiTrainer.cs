@@ -165,7 +165,7 @@ public static class TemiTrainer
             var (rows, spread, _) = cat(new[] { index, partner }).unique(sorted: true, return_inverse: true, return_counts: false);
             var inputs = x.index_select(0, rows.to(device));
             if (bf16) inputs = inputs.to(ScalarType.BFloat16);
-            spread = spread.to(device);
+            spread = spread!.to(device);   // unique() returns the inverse when asked for it
 
             Tensor teacherLogp, weight;
             using (no_grad())
