@@ -86,13 +86,7 @@ public static class SpiceSemiTrainer
         var kept = new List<int>();
         foreach (var (label, members) in byCluster)
         {
-            var shuffled = members.ToArray();
-            for (int i = shuffled.Length - 1; i > 0; i--)
-            {
-                int j = rng.NextInt(i + 1);
-                (shuffled[i], shuffled[j]) = (shuffled[j], shuffled[i]);
-            }
-            clips.AddRange(shuffled.Take(share));
+            clips.AddRange(Shuffled(members.ToArray(), rng).Take(share));
             kept.AddRange(Enumerable.Repeat(label, share));
         }
         return new SpiceReliableLabels(clips.ToArray(), kept.ToArray(), consistent, neighbors, byCluster.Count);
@@ -119,6 +113,17 @@ public static class SpiceSemiTrainer
             throw new ArgumentException($"SPICE-Semi needs reliable clips in at least 2 clusters; {reliable.ClustersCovered} had any.");
         var (device, note) = TorchTraining.ResolveDevice(options.Device);
         return new Run(logMels, reliable, clusterCount, stage2Description, options, device, note, progress, log, completed, cancellationToken).Fit();
+    }
+
+    /// <summary>Fisher-Yates in place, from <paramref name="rng"/>.</summary>
+    static int[] Shuffled(int[] a, SeededRandom rng)
+    {
+        for (int i = a.Length - 1; i > 0; i--)
+        {
+            int j = rng.NextInt(i + 1);
+            (a[i], a[j]) = (a[j], a[i]);
+        }
+        return a;
     }
 
     sealed class Run(IReadOnlyList<Spectrogram> logMels, SpiceReliableLabels reliable, int k, string stage2, SpiceSemiOptions o, string deviceName,
@@ -240,16 +245,6 @@ public static class SpiceSemiTrainer
             Model = r.Model, EncoderWeights = r.EncoderWeights, EpochsCompleted = r.EpochsCompleted, Labels = r.Labels, Confidence = r.Confidence,
             ChosenHead = r.ChosenHead, HeadLosses = r.HeadLosses, StepsRun = r.StepsRun, Seconds = r.Seconds, Device = r.Device, DeviceNote = r.DeviceNote, Stopped = true,
         };
-
-        int[] Shuffled(int[] a, SeededRandom rng)
-        {
-            for (int i = a.Length - 1; i > 0; i--)
-            {
-                int j = rng.NextInt(i + 1);
-                (a[i], a[j]) = (a[j], a[i]);
-            }
-            return a;
-        }
 
         /// <summary>The model as it stands: the classifier over every whole clip's features, which is what the saved pair gives new clips.</summary>
         SpiceSemiResult Finish(AudioNtt2020 net, TorchSharp.Modules.Linear head, Standardizer standardizer, int epoch, double loss, double seconds, Device device)
