@@ -5,7 +5,8 @@ namespace AudioCluster.DeepClustering;
 
 /// <summary>
 /// A SPICE clustering whose encoder was trained too (stage 3, SPICE-Semi): a linear classifier on the standardised
-/// features of the BYOL-A encoder saved beside it (z-scores fitted on the starting encoder's features of the training clips), bound to that encoder by the weights' hash and the log-mel
+/// features of the BYOL-A encoder saved beside it (z-scores fitted on the starting encoder's features of the training clips,
+/// then L2-normalised), bound to that encoder by the weights' hash and the log-mel
 /// normalisation (as a DeepCluster model is). New clips embedded by that encoder get the classifier's most probable
 /// cluster. JSON with format "AudioCluster.SpiceSemiModel" (weights as base64 little-endian float32, W row-major K x d),
 /// read back by <see cref="SavedClusterModels"/>.
@@ -23,7 +24,7 @@ public sealed class SpiceSemiModel : ITrainedClusterModel, IEncoderBoundModel
         SavedHeads.CheckSize(bias, clusterCount, "bias", What);
         Method = method;
         Encoder = encoder;
-        Preparation = new VectorPreparation(standardizer, false);
+        Preparation = new VectorPreparation(standardizer, true);
         ClusterCount = clusterCount;
         Weights = weights;
         Bias = bias;

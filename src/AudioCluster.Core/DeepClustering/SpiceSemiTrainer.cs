@@ -40,7 +40,8 @@ public sealed class SpiceSemiResult : DeepClusteringResult
 /// which selects nothing when one has no reliable clip). Then BYOL-A's AudioNTT2020 (from the weights that made the
 /// embeddings) and a new linear classifier on its features, standardised with z-scores fitted on the starting encoder's
 /// features of the clips (BYOL-A's pooled features all point much the same way; unscaled, a linear head needs a long
-/// time to separate them), train together with FixMatch's loss:
+/// time to separate them) and scaled to length sqrt(d) (as standardised vectors are on average, without the outliers a
+/// nearly constant dimension gives once the encoder moves), train together with FixMatch's loss:
 /// cross-entropy of weak views of reliable clips against their labels, plus, over a batch of all clips, cross-entropy of
 /// the strong view against the weak view's cluster where the weak view's probability reaches the threshold. The final
 /// clusters are the classifier's over every whole clip, embedded as Get-AudioEmbedding embeds it with the saved encoder.
@@ -153,6 +154,7 @@ public static class SpiceSemiTrainer
             var standardizer = Standardizer.Fit(DataMatrix.FromRows(ByolaEncoder.Embed(net, deviceName, logMels, stats, 64, ct)));
             using var mean = torch.tensor(standardizer.Mean.Select(v => (float)v).ToArray()).to(device);
             using var scale = torch.tensor(standardizer.Scale.Select(v => (float)v).ToArray()).to(device);
+            double radius = Math.Sqrt(net.D);
             int labelledBatch = Math.Min(o.BatchSize, reliable.Clips.Length), unlabelledBatch = Math.Min(o.BatchSize, n);
             int steps = Math.Max(1, n / unlabelledBatch);
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
@@ -200,7 +202,7 @@ public static class SpiceSemiTrainer
                     var weak = o.Weak.Apply(xu, stats.Std, rng);
                     var strong = o.Strong.Apply(xu, stats.Std, rng);
                     // One pass over all three, as FixMatch does, so batch norm sees them together.
-                    var logits = head.forward((net.forward(torch.cat([xl, weak, strong], 0)) - mean) * scale);
+                    var logits = head.forward(nn.functional.normalize((net.forward(torch.cat([xl, weak, strong], 0)) - mean) * scale, p: 2, dim: 1) * radius);
                     var labelledLogits = logits.narrow(0, 0, labelledBatch);
                     var weakLogits = logits.narrow(0, labelledBatch, unlabelled.Length);
                     var strongLogits = logits.narrow(0, labelledBatch + unlabelled.Length, unlabelled.Length);
@@ -257,7 +259,8 @@ public static class SpiceSemiTrainer
             float[] w, b;
             using (torch.no_grad())
             {
-                w = head.weight!.detach().cpu().contiguous().data<float>().ToArray();
+                // The saved model takes unit-length vectors: the training's radius goes into the weights.
+                w = (head.weight!.detach() * Math.Sqrt(net.D)).cpu().contiguous().data<float>().ToArray();
                 b = head.bias!.detach().cpu().contiguous().data<float>().ToArray();
             }
             var binding = new ByolaEncoderBinding(OnnxEncoder.WeightsHash(bytes), net.D, stats);
