@@ -1679,8 +1679,8 @@ Stage 3 (SPICE-Semi), with -EncoderModelPath:
 - the clips are read from each input's Source (16 kHz mono) and turned into BYOL-A log-mels,
   normalised with statistics computed from these clips (as Invoke-DeepClusterTraining does);
 - BYOL-A's AudioNTT2020, loaded from -EncoderModelPath, and a new linear classifier on its
-  features (standardised with z-scores fitted on the starting encoder's features of the clips)
-  train together with FixMatch's loss for -SemiEpochs passes over all clips: each step takes
+  features (standardised with z-scores fitted on the starting encoder's features of the clips,
+  then scaled to a fixed length) train together with FixMatch's loss for -SemiEpochs passes over all clips: each step takes
   -SemiBatchSize reliable clips (cross-entropy of a weak view against the reliable label) and
   -SemiBatchSize clips of all (cross-entropy of a strong view against the weak view's cluster
   where the weak view's probability reaches -ConfidenceThreshold, 0.95). Views are random
@@ -1695,7 +1695,7 @@ Where audio forced a change from the paper's stage 3: spectrogram augmentations 
 ones (no mixup), Adam at a fine-tuning rate in place of SGD at 0.03, and one unlabelled clip per
 labelled one (FixMatch: seven) to keep CPU runs short. With -ModelPath (a .json file) stage 3
 writes the cluster model (format AudioCluster.SpiceSemiModel: the classifier and its
-standardisation, bound to the encoder) and the trained encoder beside it as NAME.encoder.pth, after
+feature scaling, bound to the encoder) and the trained encoder beside it as NAME.encoder.pth, after
 every epoch, as Invoke-DeepClusterTraining does; new clips go through Get-AudioEmbedding -Encoder
 ByolA -ModelPath NAME.encoder.pth with the saved normalisation, then Invoke-AudioClustering
 -ModelPath NAME.json, which refuses embeddings of any other encoder.
