@@ -1687,7 +1687,8 @@ Stage 3 (SPICE-Semi), with -EncoderModelPath:
   crops of 96 frames (0.95 s); the weak view adds a random gain of up to 3 dB, the strong view
   BYOL-A's random resize crop and linear fader, frequency and time masks and a gain of up to 6 dB.
   Adam with -SemiLearningRate (0.0001) for the encoder and ten times that for the classifier;
-  batch norm keeps the encoder's running statistics;
+  batch norm keeps the encoder's running statistics and dropout is off (so a seed gives the same
+  run whatever else trains in the process);
 - the final clusters are the classifier's over every whole clip embedded by the trained encoder,
   Confidence its probability. -Verbose logs the reliable count and, per epoch, the loss and the
   share of unlabelled clips above the threshold.
@@ -1763,6 +1764,13 @@ with -Standardize; Ward on L2-normalised vectors 0.923) and beat it on digits (0
 -L2Normalize; 0.111); with MelStats vectors Ward stayed ahead (speakers 0.869 against 0.842, digits
 0.233 against 0.216, both with -Standardize). Which preprocessing suits the heads depends on the
 encoder.
+
+Stage 3 on 1,500 FSDD recordings (every second take) from the authors' BYOL-A weights, digits,
+10 clusters, -L2Normalize, seed 0: stage 2 alone gave NMI 0.165. With the stage-3 defaults 377
+clips passed the reliability test, but in only 7 clusters and as few as 1 in one of them, so the
+class balancing kept 7 labels; two epochs gave 0.115. With -ReliableRatio 0.8 -ReliableConfidence
+0.9, 81 labels (9 clusters) and two epochs gave 0.125. In these short runs stage 3 lowered the
+NMI; an epoch took about 25 to 35 s on two busy cores.
 
 Training time grows with the vector width, the number of heads and the steps: on one core, 3,000
 vectors of 512 values, 10 heads ran about 40 steps per second, one head about 600. On a machine

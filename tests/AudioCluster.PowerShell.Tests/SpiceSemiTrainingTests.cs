@@ -77,7 +77,9 @@ public sealed class SpiceSemiTrainingTests : IClassFixture<ModuleHostFixture>, I
             Assert.Contains("SPICE-Semi(reliable=", Prop<string>(x, "Method"));
         }
         Assert.Equal(a.Select(x => Prop<int>(x, "Cluster")), b.Select(x => Prop<int>(x, "Cluster")));
-        Assert.Equal(a.Select(x => Prop<double?>(x, "Confidence")), b.Select(x => Prop<double?>(x, "Confidence")));
+        // Other tests' libtorch work may change the process-wide thread count, and with it the order of float sums.
+        for (int i = 0; i < a.Count; i++)
+            Assert.Equal((double)Prop<double?>(a[i], "Confidence")!, (double)Prop<double?>(b[i], "Confidence")!, 4);
         var verbose = Prop<string>(o, "Verbose");
         Assert.Contains("Stages: " + Stages, verbose);
         Assert.Matches(@"SPICE stage 3: \d+ of 18 clips have at least 0.6 of their 5 nearest neighbours in their cluster", verbose);

@@ -140,11 +140,15 @@ public static class SpiceSemiTrainer
             var device = torch.device(deviceName);
             AudioNtt2020 net;
             TorchSharp.Modules.Linear head;
-            lock (ByolaEncoder.SeedGate)
+            net = ByolaEncoder.Load(o.EncoderModelPath);
+            head = nn.Linear(net.D, k);
+            // PyTorch's Linear initialisation drawn from the seed's own generator, not the process-wide one others may use.
+            using (var random = new Generator((ulong)o.Seed, CPU))
+            using (torch.no_grad())
             {
-                torch.manual_seed(o.Seed);
-                net = ByolaEncoder.Load(o.EncoderModelPath);
-                head = nn.Linear(net.D, k);
+                double bound = 1 / Math.Sqrt(net.D);
+                head.weight!.copy_((torch.rand(new long[] { k, net.D }, generator: random) * 2 - 1) * bound);
+                head.bias!.copy_((torch.rand(new long[] { k }, generator: random) * 2 - 1) * bound);
             }
             using var encoder = net;
             using var classifier = head;
@@ -232,14 +236,16 @@ public static class SpiceSemiTrainer
         }
 
         /// <summary>
-        /// Training mode with batch norm's running statistics frozen: small batches would make noisy statistics, and the
-        /// features the classifier learns on must be those the saved encoder gives in eval mode.
+        /// Training mode with batch norm's running statistics frozen (small batches would make noisy statistics, and the
+        /// features the classifier learns on must be those the saved encoder gives in eval mode) and dropout off: it draws
+        /// from libtorch's process-wide generator, which other training in the process would advance, and the run must be
+        /// the same for a seed. The augmentations are the views' randomness.
         /// </summary>
         static void TrainKeepingBatchNorm(AudioNtt2020 net)
         {
             net.train();
             foreach (var m in net.modules())
-                if (m is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d) m.eval();
+                if (m is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.Dropout) m.eval();
         }
 
         static SpiceSemiResult Stop(SpiceSemiResult r) => new()
