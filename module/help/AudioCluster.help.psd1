@@ -1768,9 +1768,9 @@ encoder.
 Stage 3 on 1,500 FSDD recordings (every second take) from the authors' BYOL-A weights, digits,
 10 clusters, -L2Normalize, seed 0: stage 2 alone gave NMI 0.165. With the stage-3 defaults 377
 clips passed the reliability test, but in only 7 clusters and as few as 1 in one of them, so the
-class balancing kept 7 labels; two epochs gave 0.115. With -ReliableRatio 0.8 -ReliableConfidence
-0.9, 81 labels (9 clusters) and two epochs gave 0.125. In these short runs stage 3 lowered the
-NMI; an epoch took about 25 to 35 s on two busy cores.
+class balancing kept 7 labels; two epochs gave 0.101. With -ReliableRatio 0.8 -ReliableConfidence
+0.9, 81 labels (9 clusters) and two epochs gave 0.124. In these short runs stage 3 lowered the
+NMI; an epoch took about 30 to 60 s on two busy cores.
 
 Training time grows with the vector width, the number of heads and the steps: on one core, 3,000
 vectors of 512 values, 10 heads ran about 40 steps per second, one head about 600. On a machine
