@@ -30,6 +30,7 @@ public static class SavedClusterModels
         [TemiModel.FormatName] = s => TemiModel.Load(s),
         [SpiceModel.FormatName] = s => SpiceModel.Load(s),
         [DeepClusterModel.FormatName] = s => DeepClusterModel.Load(s),
+        [SpiceSemiModel.FormatName] = s => SpiceSemiModel.Load(s),
     };
 
     public static IReadOnlyCollection<string> Formats => Readers.Keys;

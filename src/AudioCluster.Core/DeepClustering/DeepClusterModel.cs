@@ -23,6 +23,28 @@ public sealed record ByolaEncoderBinding(string WeightsHash, int Dimensions, Nor
                    $"Give Get-AudioEmbedding {stats}.";
         return null;
     }
+
+    /// <summary>Writes the "encoder" object of a saved model bound to this encoder.</summary>
+    internal void Write(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("encoder");
+        w.WriteString("kind", "ByolA/v1");
+        w.WriteString("sha256", WeightsHash);
+        w.WriteNumber("dimensions", Dimensions);
+        w.WriteNumber("normalizationMean", Normalization.Mean);
+        w.WriteNumber("normalizationStd", Normalization.Std);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Reads the "encoder" object of a saved model's root.</summary>
+    internal static ByolaEncoderBinding Read(JsonElement root)
+    {
+        var e = root.GetProperty("encoder");
+        var binding = new ByolaEncoderBinding(e.GetProperty("sha256").GetString() ?? "", e.GetProperty("dimensions").GetInt32(),
+            new NormalizationStats(e.GetProperty("normalizationMean").GetDouble(), e.GetProperty("normalizationStd").GetDouble()));
+        binding.Normalization.Validate();
+        return binding;
+    }
 }
 
 /// <summary>A saved model that only fits embeddings of one encoder, and can tell from an embedding's encoder id.</summary>
@@ -83,13 +105,7 @@ public sealed class DeepClusterModel : IClusterAssigner, IEncoderBoundModel
         w.WriteString("format", FormatName);
         w.WriteNumber("version", FormatVersion);
         w.WriteString("method", Method);
-        w.WriteStartObject("encoder");
-        w.WriteString("kind", "ByolA/v1");
-        w.WriteString("sha256", Encoder.WeightsHash);
-        w.WriteNumber("dimensions", Encoder.Dimensions);
-        w.WriteNumber("normalizationMean", Encoder.Normalization.Mean);
-        w.WriteNumber("normalizationStd", Encoder.Normalization.Std);
-        w.WriteEndObject();
+        Encoder.Write(w);
         using (var pca = new MemoryStream())
         {
             Whitening.Save(pca);
@@ -108,10 +124,7 @@ public sealed class DeepClusterModel : IClusterAssigner, IEncoderBoundModel
             using var doc = JsonDocument.Parse(stream);
             var root = doc.RootElement;
             Json.CheckFormat(root, FormatName, FormatVersion, "DeepCluster model");
-            var e = root.GetProperty("encoder");
-            var binding = new ByolaEncoderBinding(e.GetProperty("sha256").GetString() ?? "", e.GetProperty("dimensions").GetInt32(),
-                new NormalizationStats(e.GetProperty("normalizationMean").GetDouble(), e.GetProperty("normalizationStd").GetDouble()));
-            binding.Normalization.Validate();
+            var binding = ByolaEncoderBinding.Read(root);
             var pca = PcaModel.Load(new MemoryStream(Encoding.UTF8.GetBytes(root.GetProperty("pca").GetRawText())));
             return new DeepClusterModel(root.GetProperty("method").GetString() ?? "", binding, pca, Json.ReadMatrix(root.GetProperty("centers")));
         }
