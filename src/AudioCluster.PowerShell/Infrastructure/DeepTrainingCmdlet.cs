@@ -121,7 +121,7 @@ public abstract class DeepTrainingCmdlet : VectorCollectingCmdlet
     }
 
     /// <summary>
-    /// <see cref="RunTraining"/> with the errors a trainer raises turned into the cmdlet's: Ctrl+C before
+    /// <see cref="AudioClusterCmdlet.RunTraining{T}"/> with the errors a trainer raises turned into the cmdlet's: Ctrl+C before
     /// the first step stops the pipeline, settings the data cannot support are terminating errors.
     /// </summary>
     protected T Train<T>(string activity, Func<IProgress<TrainingProgress>, Action<string>, T> train) where T : DeepClusteringResult

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace AudioCluster.Tests.Reduction;
 
-public class TsneTests(ITestOutputHelper output)
+public class TsneTests
 {
     /// <summary>n points around <paramref name="centers"/> well separated centres in d dimensions, and their labels.</summary>
     internal static (DataMatrix X, int[] Labels) Blobs(int n, int d, int centers, double spread, int seed)

@@ -54,17 +54,16 @@ public sealed class EmbeddingFilesTests : IDisposable
     }
 
     [Fact]
-    public void ParquetAppendAddsARowGroupAndKeepsTheSchema()
+    public async Task ParquetAppendAddsARowGroupAndKeepsTheSchema()
     {
         var path = temp.File("g.parquet");
         EmbeddingFiles.Write(path, Sample(4), EmbeddingFileFormat.Parquet, false);
         EmbeddingFiles.Write(path, Sample(2), EmbeddingFileFormat.Parquet, true);
         using var stream = File.OpenRead(path);
-        var reader = Parquet.ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+        await using var reader = await Parquet.ParquetReader.CreateAsync(stream);
         Assert.Equal(2, reader.RowGroupCount);
         Assert.Equal(["source", "label", "cluster", "encoder", "vector"], reader.Schema.Fields.Select(f => f.Name));
         Assert.IsType<Parquet.Schema.ListField>(reader.Schema.Fields[4]);
-        reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     [Fact]
