@@ -143,10 +143,11 @@ internal sealed class SingleRows
     /// <summary>
     /// acc[c * a.Stride + p] += sum over r below <paramref name="rows"/> of b[bFirst + r, c] * a[aFirst + r, p]
     /// (the rows of b^T a, in scaled units) for every column c of b (rounded up to 4) and p below
-    /// a.Stride; see <see cref="VectorKernels.AddTransposedProducts"/>. <paramref name="panel"/> is
-    /// scratch of at least rows * a.Stride values.
+    /// a.Stride; see <see cref="VectorKernels.AddTransposedProducts"/> (also for <paramref name="upperOnly"/>).
+    /// <paramref name="panel"/> is scratch of at least rows * a.Stride values.
     /// </summary>
-    public static void AddTransposedProducts(SingleRows a, int aFirst, SingleRows b, int bFirst, int rows, Span<double> acc, float[] panel) =>
+    public static void AddTransposedProducts(SingleRows a, int aFirst, SingleRows b, int bFirst, int rows, Span<double> acc, float[] panel,
+        bool upperOnly = false) =>
         VectorKernels.AddTransposedProducts(ref a.Data[(long)aFirst * a.Stride], a.Stride, a.Stride,
-            ref b.Data[(long)bFirst * b.Stride], b.Stride, b.Columns, rows, acc, a.Stride, panel);
+            ref b.Data[(long)bFirst * b.Stride], b.Stride, b.Columns, rows, acc, a.Stride, panel, upperOnly);
 }

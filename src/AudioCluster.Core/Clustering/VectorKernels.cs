@@ -154,11 +154,13 @@ internal static class VectorKernels
     /// aColumns rounded up to four vectors (zeros beyond aColumns). A register tile of 4 columns of b
     /// by 4 vectors of a; per call the sums run in T and are added to the double accumulator, so
     /// float32 callers keep <paramref name="rows"/> to a few hundred. <paramref name="panel"/> is scratch
-    /// of rows * <see cref="StripPadded"/>(aColumns) values.
+    /// of rows * <see cref="StripPadded"/>(aColumns) values. With <paramref name="upperOnly"/> (a and b
+    /// the same rows, so b^T a is symmetric) only the tiles that hold entries with c &lt;= p are computed:
+    /// half the work; the other entries of acc are then partial.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddTransposedProducts<T>(ref T a, int aStride, int aColumns, ref T b, int bStride, int bColumns, int rows,
-        Span<double> acc, int accStride, T[] panel) where T : unmanaged, INumber<T>
+        Span<double> acc, int accStride, T[] panel, bool upperOnly = false) where T : unmanaged, INumber<T>
     {
         int w = Vector<T>.Count, width = 4 * w, padded = StripPadded<T>(aColumns);
         int columns = (bColumns + 3) / 4 * 4;
@@ -180,7 +182,8 @@ internal static class VectorKernels
         for (int p = 0; p < padded; p += width)
         {
             ref T strip = ref Unsafe.Add(ref rp, (nint)p * rows);
-            for (int c = 0; c < columns; c += 4)
+            int columnEnd = upperOnly ? Math.Min(columns, p + width) : columns;
+            for (int c = 0; c < columnEnd; c += 4)
             {
                 Vector<T> s00 = default, s01 = default, s02 = default, s03 = default;
                 Vector<T> s10 = default, s11 = default, s12 = default, s13 = default;

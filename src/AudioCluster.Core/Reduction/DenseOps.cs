@@ -131,26 +131,68 @@ internal static class DenseOps
             for (int i = b * 1024; i < end; i++)
                 for (int c = 0; c < l; c++) yRows[i * lp + c] = y[c][i];
         });
+        var sum = BlockSums(n, (long)lp * width, po, () => new double[SingleBlock * width], (acc, start, count, panel) =>
+            VectorKernels.AddTransposedProducts(ref x.Data[(long)start * d], d, d, ref yRows[(long)start * lp], lp, l, count, acc, width, panel));
+        for (int c = 0; c < l; c++) sum.AsSpan(c * width, d).CopyTo(result[c]);
+    }
+
+    /// <summary>
+    /// Sums over the blocks of <see cref="SingleBlock"/> rows of x: every fixed part of whole blocks adds
+    /// its blocks (addBlock(accumulator, start, count, scratch)) into its own accumulator of
+    /// <paramref name="size"/> values, and the parts are added in order, so the result does not depend
+    /// on the thread count.
+    /// </summary>
+    static double[] BlockSums<TScratch>(int n, long size, ParallelOptions po, Func<TScratch> newScratch, Action<double[], int, int, TScratch> addBlock)
+    {
         int blocks = (n + SingleBlock - 1) / SingleBlock;
-        int parts = Math.Min(PartCount(n, (long)lp * width), blocks);
+        int parts = Math.Min(PartCount(n, size), blocks);
         var partial = new double[parts][];
         Parallel.For(0, parts, po, p =>
         {
-            var acc = partial[p] = new double[(long)lp * width];
-            var panel = new double[SingleBlock * width];
+            var acc = partial[p] = new double[size];
+            var scratch = newScratch();
             var (first, last) = PartRange(blocks, parts, p);
             for (int blk = first; blk < last; blk++)
             {
-                int start = blk * SingleBlock, count = Math.Min(n, start + SingleBlock) - start;
-                VectorKernels.AddTransposedProducts(ref x.Data[(long)start * d], d, d, ref yRows[(long)start * lp], lp, l, count, acc, width, panel);
+                int start = blk * SingleBlock;
+                addBlock(acc, start, Math.Min(n, start + SingleBlock) - start, scratch);
             }
         });
-        for (int c = 0; c < l; c++)
+        var sum = new double[size];
+        for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p], sum);
+        return sum;
+    }
+
+    /// <summary>
+    /// G = X^T X (d x d, row-major, in the copy's scaled units) from the float32 copy, in one pass that
+    /// also writes the copy when <paramref name="fillRows"/> is given (the first pass's duty). Each
+    /// block's products run in float32 (few rows: rounding near 1e-5 relative) and are added in double;
+    /// G being symmetric, only its upper triangle is computed, then mirrored.
+    /// </summary>
+    public static double[] GramSingle(SingleRows x, ParallelOptions po, Action<int, int>? fillRows)
+    {
+        int d = x.Columns, stride = x.Stride;
+        var upper = BlockSums(x.Rows, (long)stride * stride, po, () => new float[SingleBlock * stride], (acc, start, count, panel) =>
         {
-            var r = result[c];
-            Array.Clear(r);
-            for (int p = 0; p < parts; p++) VectorKernels.Add(partial[p].AsSpan(c * width, d), r);
-        }
+            fillRows?.Invoke(start, count);
+            SingleRows.AddTransposedProducts(x, start, x, start, count, acc, panel, upperOnly: true);
+        });
+        var g = new double[(long)d * d];
+        for (int a = 0; a < d; a++)
+            for (int b = a; b < d; b++) g[a * d + b] = g[b * d + a] = upper[a * stride + b];
+        return g;
+    }
+
+    /// <summary>v_c &lt;- G v_c for every vector, G symmetric d x d row-major (small: d^2 per vector).</summary>
+    public static void MultiplySymmetric(double[] g, double[][] v, ParallelOptions po)
+    {
+        Parallel.For(0, v.Length, po, c =>
+        {
+            int d = v[c].Length;
+            var product = new double[d];
+            for (int j = 0; j < d; j++) product[j] = VectorKernels.Dot(g.AsSpan(j * d, d), v[c]);
+            v[c] = product;
+        });
     }
 
     /// <summary>
