@@ -183,6 +183,13 @@ internal static class DenseOps
         return g;
     }
 
+    /// <summary>
+    /// Whether <see cref="GramSingle"/> splits its rows into at least 4 parts for that many columns: its
+    /// d x d accumulators are capped by memory (up to about 1024 columns), and a pass on fewer threads
+    /// would lose what it saves.
+    /// </summary>
+    public static bool GramSingleRunsInParallel(int columns) => PartCount(int.MaxValue, (long)columns * columns) >= 4;
+
     /// <summary>v_c &lt;- G v_c for every vector, G symmetric d x d row-major (small: d^2 per vector).</summary>
     public static void MultiplySymmetric(double[] g, double[][] v, ParallelOptions po)
     {

@@ -207,8 +207,8 @@ public static class Pca
         // X^T (X omega^T) = G omega^T with G = X^T X: one pass for G (n d^2 / 2 multiply-adds, its upper
         // triangle) and d^2 l per iteration replace a pass per iteration (2 n d l) when that is cheaper
         // (tall, narrow data); all divided by d below.
-        bool gramRoute = iterations > 0 &&
-            (options.GramPowerIterations ?? (double)n * d / 2 + (double)iterations * d * l < 2.0 * iterations * n * l);
+        bool gramRoute = iterations > 0 && (options.GramPowerIterations ??
+            (DenseOps.GramSingleRunsInParallel(d) && (double)n * d / 2 + (double)iterations * d * l < 2.0 * iterations * n * l));
         if (gramRoute)
         {
             var g = DenseOps.GramSingle(xs, po, fillRows); // the first pass: writes the float32 copy
