@@ -8,6 +8,7 @@ namespace AudioCluster.PowerShell.Tests;
 /// second each): it trains, saves a model Get-AudioEmbedding loads, resumes exactly, is deterministic, checks its
 /// parameters before any work and stops cleanly. The FSDD quality check is scripts/bench/Measure-ByolaTraining.ps1.
 /// </summary>
+[Collection(TorchRandomStateCollection.Name)]
 public sealed class ByolaTrainingTests : IClassFixture<ModuleHostFixture>, IDisposable
 {
     readonly ModuleHost host;
