@@ -1158,6 +1158,10 @@ references computed by scikit-learn:
 - GaussianMixture: sklearn.mixture.GaussianMixture(init_params='kmeans', reg_covar=1e-6).
 - Spectral: sklearn.cluster.SpectralClustering(affinity='nearest_neighbors', assign_labels='kmeans').
 
+Each method reads only its own settings: a method-specific parameter the chosen -Method does not
+read (say -Linkage with KMeans, or -Seed with Agglomerative) brings a warning that names the
+methods it applies to, and the clustering goes on.
+
 The random generator is the module's own (xoshiro256**), so a -Seed does not pick the same starts
 as the same random_state in scikit-learn; the quality of the result is the same.
 

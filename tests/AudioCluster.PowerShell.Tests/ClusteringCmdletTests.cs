@@ -222,6 +222,21 @@ public sealed class ClusteringCmdletTests : IClassFixture<ClusteringFixture>
     }
 
     [Fact]
+    public void SettingsTheMethodDoesNotReadAreNamedInAWarning()
+    {
+        var r = Run("$emb | Invoke-AudioClustering -ClusterCount 4 -Linkage Average -Eps 0.5 -Seed 3 | Measure-Object | ForEach-Object Count");
+        Succeeded(r);
+        Assert.Equal(ClusteringFixture.Count, (int)r.Output.Single().BaseObject);
+        var warnings = r.Warnings.Select(w => w.Message).ToArray();
+        Assert.Equal(2, warnings.Length);
+        Assert.Contains("-Linkage is not used by -Method KMeans; it applies to Agglomerative.", warnings);
+        Assert.Contains("-Eps is not used by -Method KMeans; it applies to Dbscan.", warnings);
+
+        var agglomerative = Run("$emb | Invoke-AudioClustering -Method Agglomerative -ClusterCount 4 -Seed 3 | Out-Null");
+        Assert.Contains("-Seed is not used by -Method Agglomerative", agglomerative.Warnings.Single().Message);
+    }
+
+    [Fact]
     public void SaveModelRefusesAnExistingFileWithoutForceAndDensityMethods()
     {
         var path = NewFile("existing");
