@@ -66,10 +66,7 @@ public static class DeepClusterTrainer
         ArgumentNullException.ThrowIfNull(logMels);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        LogMelCrops.Check(logMels, nameof(logMels));
-        foreach (var s in logMels)
-            if (s.Frames < ByolaEncoder.MinFrames)
-                throw new ArgumentException($"'{s.Source}': too short for BYOL-A: {s.Frames} log-mel frames, at least {ByolaEncoder.MinFrames} needed.");
+        LogMelCrops.Check(logMels, nameof(logMels), ByolaEncoder.MinFrames);
         var (device, note) = TorchTraining.ResolveDevice(options.Device);
         return new Run(logMels, options, device, note, progress, log, completed, cancellationToken).Fit();
     }

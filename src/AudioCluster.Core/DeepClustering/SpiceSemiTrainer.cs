@@ -106,10 +106,7 @@ public static class SpiceSemiTrainer
         ArgumentNullException.ThrowIfNull(logMels);
         ArgumentNullException.ThrowIfNull(reliable);
         options.Validate();
-        LogMelCrops.Check(logMels, nameof(logMels));
-        foreach (var s in logMels)
-            if (s.Frames < ByolaEncoder.MinFrames)
-                throw new ArgumentException($"'{s.Source}': too short for BYOL-A: {s.Frames} log-mel frames, at least {ByolaEncoder.MinFrames} needed.");
+        LogMelCrops.Check(logMels, nameof(logMels), ByolaEncoder.MinFrames);
         if (reliable.ClustersCovered < 2)
             throw new ArgumentException($"SPICE-Semi needs reliable clips in at least 2 clusters; {reliable.ClustersCovered} had any.");
         var (device, note) = TorchTraining.ResolveDevice(options.Device);

@@ -29,14 +29,17 @@ internal sealed class LogMelCrops
     public int Frames { get; }
 
     /// <summary>Checks that every log-mel is one BYOL-A computes (64 bins, at least one frame).</summary>
-    public static void Check(IReadOnlyList<Spectrogram> logMels, string parameterName)
+    /// <remarks><paramref name="minFrames"/>: whole clips that go through the encoder need ByolaEncoder.MinFrames; crops are padded.</remarks>
+    public static void Check(IReadOnlyList<Spectrogram> logMels, string parameterName, int minFrames = 1)
     {
         if (logMels.Count == 0) throw new ArgumentException("No clips to train on.", parameterName);
         for (int i = 0; i < logMels.Count; i++)
         {
             var s = logMels[i] ?? throw new ArgumentException($"Clip {i} is null.", parameterName);
             if (s.Bins != MelBins) throw new ArgumentException($"'{s.Source}': the log-mel has {s.Bins} bins; BYOL-A takes {MelBins} (use ByolaEncoder.LogMel).", parameterName);
-            if (s.Frames < 1) throw new ArgumentException($"'{s.Source}': the log-mel has no frames.", parameterName);
+            if (s.Frames < minFrames)
+                throw new ArgumentException(minFrames == 1 ? $"'{s.Source}': the log-mel has no frames."
+                    : $"'{s.Source}': too short for BYOL-A: {s.Frames} log-mel frames, at least {minFrames} needed.", parameterName);
         }
     }
 
