@@ -189,8 +189,8 @@ public sealed class DeepClusterTrainingTests : IClassFixture<ModuleHostFixture>,
 public sealed class TorchRandomStateCollection
 {
     /// <summary>
-    /// Dropout draws from libtorch's process-wide generator, which a training seeds and other trainings in the same
-    /// process would draw from at the same time: tests that compare two seeded runs run alone.
+    /// Tests that compare two seeded trainings run alone: random initialisation still seeds libtorch's process-wide
+    /// generator (under a lock that not every libtorch user in the process takes).
     /// </summary>
     public const string Name = "Torch random state";
 }

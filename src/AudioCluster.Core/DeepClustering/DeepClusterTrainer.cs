@@ -46,8 +46,8 @@ public sealed class DeepClusterResult
 /// The encoder is BYOL-A's AudioNTT2020, random from the seed or loaded from weights (fine-tuning a pretrained one
 /// is the useful case). Features are those Get-AudioEmbedding -Encoder ByolA computes from the saved weights and the
 /// set's normalisation, so the saved model assigns new clips exactly as the final clustering assigned these.
-/// Deterministic on the CPU for a seed and thread count, when no other libtorch training runs in the process at the
-/// same time (dropout draws from libtorch's process-wide generator).
+/// Deterministic on the CPU for a seed and thread count: classifier weights and dropout masks come from the epoch's
+/// own generator, not libtorch's process-wide one.
 /// </para>
 /// </summary>
 public static class DeepClusterTrainer
@@ -168,47 +168,56 @@ public static class DeepClusterTrainer
             Device device)
         {
             var rng = new SeededRandom(EpochSeed(epoch));
-            torch.manual_seed(EpochSeed(epoch));            // classifier and dropout
+            // Classifier weights and dropout masks from the epoch's own generator: the same run whatever else uses libtorch meanwhile.
+            using var random = new Generator((ulong)EpochSeed(epoch), CPU);
             var order = UniformOverLabels(pseudo, k, rng);
             using var classifier = nn.Linear(net.D, k);
             using (torch.no_grad())
             {
-                nn.init.normal_(classifier.weight!, 0, 0.01);
+                classifier.weight!.copy_(torch.randn(new long[] { k, net.D }, generator: random) * 0.01);
                 nn.init.zeros_(classifier.bias!);
             }
             classifier.to(device);
             using var classifierOptimizer = torch.optim.SGD(classifier.parameters(), o.LearningRate, momentum: o.Momentum, weight_decay: o.WeightDecay);
             using var targets = torch.tensor(pseudo.Select(l => (long)l).ToArray());
             net.train();
-            double sum = 0;
-            int batch = plan.BatchSize, steps = plan.StepsPerEpoch, taken = 0;
-            long done = (long)(epoch - 1) * steps, total = (long)o.Epochs * steps;
-            for (int step = 0; step < steps; step++)
+            net.DropoutGenerator = random;
+            try
             {
-                if (ct.IsCancellationRequested) return null;
-                using var scope = torch.NewDisposeScope();
-                var index = order.Skip(step * batch).Take(batch).ToArray();
-                // A last batch of one would break batch norm: it joins the training of the next epoch instead.
-                if (index.Length < 2) break;
-                var x = crops.Batch(index.Select(i => crops.Random(i, rng)).ToArray(), device);
-                x = o.Augmentation.Apply(x, stats.Std, rng);
-                var y = targets.index_select(0, torch.tensor(index.Select(i => (long)i).ToArray())).to(device);
-                var features = net.forward(x);
-                var scale = (features.detach().square().sum(1).mean() / features.shape[1]).clamp_min(1e-12).rsqrt();
-                var loss = nn.functional.cross_entropy(classifier.forward(features * scale), y);
-                encoderOptimizer.zero_grad();
-                classifierOptimizer.zero_grad();
-                loss.backward();
-                encoderOptimizer.step();
-                classifierOptimizer.step();
-                double value = loss.item<float>();
-                if (!double.IsFinite(value))
-                    throw new InvalidOperationException($"The loss became {value} at epoch {epoch}, step {step + 1}: lower the learning rate.");
-                sum += value;
-                taken++;
-                progress?.Report(new TrainingProgress((int)(done + step + 1), (int)total, sum / taken));
+                double sum = 0;
+                int batch = plan.BatchSize, steps = plan.StepsPerEpoch, taken = 0;
+                long done = (long)(epoch - 1) * steps, total = (long)o.Epochs * steps;
+                for (int step = 0; step < steps; step++)
+                {
+                    if (ct.IsCancellationRequested) return null;
+                    using var scope = torch.NewDisposeScope();
+                    var index = order.Skip(step * batch).Take(batch).ToArray();
+                    // A last batch of one would break batch norm: it joins the training of the next epoch instead.
+                    if (index.Length < 2) break;
+                    var x = crops.Batch(index.Select(i => crops.Random(i, rng)).ToArray(), device);
+                    x = o.Augmentation.Apply(x, stats.Std, rng);
+                    var y = targets.index_select(0, torch.tensor(index.Select(i => (long)i).ToArray())).to(device);
+                    var features = net.forward(x);
+                    var scale = (features.detach().square().sum(1).mean() / features.shape[1]).clamp_min(1e-12).rsqrt();
+                    var loss = nn.functional.cross_entropy(classifier.forward(features * scale), y);
+                    encoderOptimizer.zero_grad();
+                    classifierOptimizer.zero_grad();
+                    loss.backward();
+                    encoderOptimizer.step();
+                    classifierOptimizer.step();
+                    double value = loss.item<float>();
+                    if (!double.IsFinite(value))
+                        throw new InvalidOperationException($"The loss became {value} at epoch {epoch}, step {step + 1}: lower the learning rate.");
+                    sum += value;
+                    taken++;
+                    progress?.Report(new TrainingProgress((int)(done + step + 1), (int)total, sum / taken));
+                }
+                return sum / Math.Max(1, taken);
             }
-            return sum / Math.Max(1, taken);
+            finally
+            {
+                net.DropoutGenerator = null;
+            }
         }
 
         /// <summary>

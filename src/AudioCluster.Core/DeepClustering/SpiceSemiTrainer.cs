@@ -242,7 +242,7 @@ public static class SpiceSemiTrainer
         {
             net.train();
             foreach (var m in net.modules())
-                if (m is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.Dropout) m.eval();
+                if (m is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or SeededDropout) m.eval();
         }
 
         static SpiceSemiResult Stop(SpiceSemiResult r) => new()

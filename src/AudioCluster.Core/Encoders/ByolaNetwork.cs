@@ -18,6 +18,7 @@ internal sealed class AudioNtt2020 : Module<Tensor, Tensor>
     // Field names are the state dict prefixes.
     readonly Sequential features;
     readonly Sequential fc;
+    readonly SeededDropout dropout = new(0.3);
 
     public AudioNtt2020(int nMels, int d) : base("AudioNTT2020")
     {
@@ -27,12 +28,19 @@ internal sealed class AudioNtt2020 : Module<Tensor, Tensor>
             Conv2d(1, Channels, 3, stride: 1, padding: 1), BatchNorm2d(Channels), ReLU(), MaxPool2d(2, 2),
             Conv2d(Channels, Channels, 3, stride: 1, padding: 1), BatchNorm2d(Channels), ReLU(), MaxPool2d(2, 2),
             Conv2d(Channels, Channels, 3, stride: 1, padding: 1), BatchNorm2d(Channels), ReLU(), MaxPool2d(2, 2));
-        fc = Sequential(Linear(Channels * (nMels / 8), d), ReLU(), Dropout(0.3), Linear(d, d), ReLU());
+        fc = Sequential(Linear(Channels * (nMels / 8), d), ReLU(), dropout, Linear(d, d), ReLU());
         RegisterComponents();
     }
 
     public int NMels { get; }
     public int D { get; }
+
+    /// <summary>Where training's dropout masks come from (null: libtorch's process-wide generator).</summary>
+    public Generator? DropoutGenerator
+    {
+        get => dropout.Generator;
+        set => dropout.Generator = value;
+    }
 
     static readonly Scalar One = 1f.ToScalar();
 
@@ -45,5 +53,22 @@ internal sealed class AudioNtt2020 : Module<Tensor, Tensor>
         // An explicit, long-lived alpha: the operator + makes a temporary Scalar that the GC may
         // free while libtorch still reads it when clips run in parallel (TorchSharp 0.107).
         return h.max(1).values.add_(h.mean([1]), One);
+    }
+}
+
+/// <summary>
+/// Inverted dropout whose masks a trainer can draw from its own generator, so that a seeded training gives the
+/// same weights whatever else uses libtorch's process-wide generator at the same time.
+/// </summary>
+internal sealed class SeededDropout(double p) : Module<Tensor, Tensor>("Dropout")
+{
+    public Generator? Generator { get; set; }
+
+    public override Tensor forward(Tensor x)
+    {
+        if (!training || p == 0) return x.alias();
+        if (Generator is null) return functional.dropout(x, p, true);
+        var keep = rand(x.shape, generator: Generator).ge_(p).to(x.dtype).to(x.device);
+        return x.mul(keep).div_(1 - p);
     }
 }

@@ -36,6 +36,16 @@ internal sealed class ByolaLearner : Module<Tensor, Tensor>
 
     public AudioNtt2020 Encoder => online;
 
+    /// <summary>The generator both networks' dropout draws from while training (null: libtorch's own).</summary>
+    public Generator? DropoutGenerator
+    {
+        set
+        {
+            online.DropoutGenerator = value;
+            target.DropoutGenerator = value;
+        }
+    }
+
     /// <summary>What the optimiser updates: online encoder, projector and predictor.</summary>
     public IEnumerable<Parameter> TrainableParameters() =>
         online.parameters().Concat(projector.parameters()).Concat(predictor.parameters());

@@ -237,8 +237,8 @@ public sealed class ByolaTrainer : IDisposable
         // thread that trains, so that a run gives the same sums whichever pool thread it lands on.
         torch.set_num_threads(Options.Threads ?? Environment.ProcessorCount);
         var rng = new SeededRandom(EpochSeed(epoch));
-        torch.manual_seed(EpochSeed(epoch));                 // dropout
-        if (DeviceName == "cuda") torch.cuda.manual_seed_all(EpochSeed(epoch));
+        // Dropout masks from the epoch's own generator: the same run whatever else uses libtorch meanwhile.
+        using var dropoutMasks = new torch.Generator((ulong)EpochSeed(epoch), torch.CPU);
         var order = Enumerable.Range(0, clips.Count).ToArray();
         for (int i = order.Length - 1; i > 0; i--)
         {
@@ -248,36 +248,44 @@ public sealed class ByolaTrainer : IDisposable
         int batch = EffectiveBatchSize, steps = StepsPerEpoch;
         var device = DeviceName == "cuda" ? torch.CUDA : torch.CPU;
         net.train();
+        net.DropoutGenerator = dropoutMasks;
         var clock = Stopwatch.StartNew();
         double sum = 0;
-        for (int step = 0; step < steps; step++)
+        try
         {
-            if (cancellation.IsCancellationRequested)
+            for (int step = 0; step < steps; step++)
             {
-                interrupted = true;
-                throw new OperationCanceledException(cancellation);
+                if (cancellation.IsCancellationRequested)
+                {
+                    interrupted = true;
+                    throw new OperationCanceledException(cancellation);
+                }
+                using var scope = torch.NewDisposeScope();
+                var inputs = order.Skip(step * batch).Take(batch).Select(c => crops.Random(c, rng)).ToArray();
+                var x = crops.Batch(inputs, device);
+                var (alpha, background) = ByolaAugmentation.DrawMixup(inputs, bank, Options.MixupRatio, rng);
+                var views = ByolaAugmentation.Mixup(torch.cat([x, x], 0), crops.Batch(background, device), alpha);
+                views = ByolaAugmentation.RandomResizeCrop(views, rng);
+                views = ByolaAugmentation.RandomLinearFader(views, Options.FaderGain, rng);
+                views = ByolaAugmentation.NormalizeBatch(views);
+                var loss = net.forward(views);
+                opt.zero_grad();
+                loss.backward();
+                opt.step();
+                net.UpdateTarget(Options.EmaDecay);
+                double value = loss.item<float>();
+                if (!double.IsFinite(value))
+                {
+                    interrupted = true;
+                    throw new InvalidOperationException($"The loss became {value} at epoch {epoch}, step {step + 1}: lower the learning rate.");
+                }
+                sum += value;
+                progress?.Report(new ByolaStepProgress(epoch, step + 1, steps, value, sum / (step + 1)));
             }
-            using var scope = torch.NewDisposeScope();
-            var inputs = order.Skip(step * batch).Take(batch).Select(c => crops.Random(c, rng)).ToArray();
-            var x = crops.Batch(inputs, device);
-            var (alpha, background) = ByolaAugmentation.DrawMixup(inputs, bank, Options.MixupRatio, rng);
-            var views = ByolaAugmentation.Mixup(torch.cat([x, x], 0), crops.Batch(background, device), alpha);
-            views = ByolaAugmentation.RandomResizeCrop(views, rng);
-            views = ByolaAugmentation.RandomLinearFader(views, Options.FaderGain, rng);
-            views = ByolaAugmentation.NormalizeBatch(views);
-            var loss = net.forward(views);
-            opt.zero_grad();
-            loss.backward();
-            opt.step();
-            net.UpdateTarget(Options.EmaDecay);
-            double value = loss.item<float>();
-            if (!double.IsFinite(value))
-            {
-                interrupted = true;
-                throw new InvalidOperationException($"The loss became {value} at epoch {epoch}, step {step + 1}: lower the learning rate.");
-            }
-            sum += value;
-            progress?.Report(new ByolaStepProgress(epoch, step + 1, steps, value, sum / (step + 1)));
+        }
+        finally
+        {
+            net.DropoutGenerator = null;
         }
         CompletedEpochs = epoch;
         CompletedSteps += steps;
