@@ -60,6 +60,21 @@ public abstract class DeepTrainingTestBase : IClassFixture<ModuleHostFixture>, I
     /// same vectors (same clusters and probabilities), refuses vectors of another width, and needs -Force
     /// to overwrite the file (<paramref name="quickTrain"/> is a short training for that).
     /// </summary>
+    /// <summary>The same seed gives the same clusters and probabilities; another seed other probabilities.</summary>
+    protected void SameSeedGivesTheSameResult(string cmdlet)
+    {
+        var r = Run($@"
+            $a = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 5
+            $b = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 5
+            $c = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 6
+            [pscustomobject]@{{
+                Same = ($a.Cluster -join ',') -eq ($b.Cluster -join ',') -and ($a.Confidence -join ',') -eq ($b.Confidence -join ',')
+                Other = ($a.Confidence -join ',') -ne ($c.Confidence -join ',')
+            }}");
+        Assert.True((bool)r.Output.Single().Properties["Same"].Value);
+        Assert.True((bool)r.Output.Single().Properties["Other"].Value);
+    }
+
     protected void SavedModelAssignsTheSameClusters(string train, string quickTrain)
     {
         var model = Path.Combine(temp.Path, "model.json");
