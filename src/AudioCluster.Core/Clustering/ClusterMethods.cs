@@ -25,6 +25,25 @@ public sealed record ClusteringRequest
     public CovarianceType CovarianceType { get; init; } = CovarianceType.Full;
     public int Neighbors { get; init; } = 10;
 
+    /// <summary>The methods that read each method-specific setting (named as this record's property), as Run passes them on.</summary>
+    public static IReadOnlyDictionary<string, ClusteringMethod[]> MethodsReading { get; } = new Dictionary<string, ClusteringMethod[]>
+    {
+        [nameof(Seed)] = [ClusteringMethod.KMeans, ClusteringMethod.MiniBatchKMeans, ClusteringMethod.GaussianMixture, ClusteringMethod.Spectral],
+        [nameof(Restarts)] = [ClusteringMethod.KMeans, ClusteringMethod.MiniBatchKMeans, ClusteringMethod.GaussianMixture, ClusteringMethod.Spectral],
+        [nameof(MaxIterations)] = [ClusteringMethod.KMeans, ClusteringMethod.MiniBatchKMeans, ClusteringMethod.MeanShift, ClusteringMethod.GaussianMixture],
+        [nameof(Tolerance)] = [ClusteringMethod.KMeans, ClusteringMethod.GaussianMixture],
+        [nameof(Linkage)] = [ClusteringMethod.Agglomerative],
+        [nameof(DistanceThreshold)] = [ClusteringMethod.Agglomerative],
+        [nameof(Metric)] = [ClusteringMethod.Agglomerative, ClusteringMethod.Dbscan, ClusteringMethod.Hdbscan],
+        [nameof(Eps)] = [ClusteringMethod.Dbscan],
+        [nameof(MinSamples)] = [ClusteringMethod.Dbscan, ClusteringMethod.Hdbscan],
+        [nameof(MinClusterSize)] = [ClusteringMethod.Hdbscan],
+        [nameof(Bandwidth)] = [ClusteringMethod.MeanShift],
+        [nameof(Quantile)] = [ClusteringMethod.MeanShift],
+        [nameof(CovarianceType)] = [ClusteringMethod.GaussianMixture],
+        [nameof(Neighbors)] = [ClusteringMethod.Spectral],
+    };
+
     /// <summary>Methods that need a cluster count (or, for agglomerative, a distance threshold instead).</summary>
     public bool NeedsClusterCount => Method is ClusteringMethod.KMeans or ClusteringMethod.MiniBatchKMeans or ClusteringMethod.GaussianMixture or ClusteringMethod.Spectral
         || (Method == ClusteringMethod.Agglomerative && DistanceThreshold == null);

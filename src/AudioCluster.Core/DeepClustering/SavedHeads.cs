@@ -139,3 +139,36 @@ internal static class SavedHeads
         return new ClusterAssignments(labels, distances, confidence);
     }
 }
+
+/// <summary>
+/// A saved MLP clustering head (TEMI's or SPICE's) with the preprocessing it was trained on: what assigns
+/// new vectors is shared, each method gives its own forward pass and file fields.
+/// </summary>
+public abstract class SavedHeadModel : ITrainedClusterModel
+{
+    protected SavedHeadModel(string method, VectorPreparation preparation, int inputDimensions, int clusterCount, string what)
+    {
+        SavedHeads.CheckPreparation(preparation.Standardizer, inputDimensions, what);
+        Method = method;
+        Preparation = preparation;
+        InputDimensions = inputDimensions;
+        ClusterCount = clusterCount;
+    }
+
+    public string Method { get; }
+    public VectorPreparation Preparation { get; }
+    public int InputDimensions { get; }
+    public int ClusterCount { get; }
+
+    public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default) =>
+        Predict(Preparation.Apply(raw, InputDimensions), cancellationToken);
+
+    /// <summary>Cluster and its probability for vectors already prepared (standardised / normalised) as in training.</summary>
+    public ClusterAssignments Predict(DataMatrix prepared, CancellationToken cancellationToken = default) =>
+        SavedHeads.Predict(prepared, InputDimensions, Probabilities, cancellationToken);
+
+    /// <summary>The head's forward pass from prepared rows to cluster probabilities, its weights as tensors.</summary>
+    protected abstract Func<Tensor, Tensor> Probabilities();
+
+    public abstract void Save(Stream stream);
+}

@@ -27,35 +27,22 @@ public sealed record SpiceHeadWeights(int InputDimensions, int HiddenDimensions,
 /// base64 little-endian float32) and read back by <see cref="SavedClusterModels"/>. The file has room
 /// for the stages that ran; stage 2 (frozen embeddings) saves the head alone.
 /// </summary>
-public sealed class SpiceModel : ITrainedClusterModel
+public sealed class SpiceModel : SavedHeadModel
 {
     public const string FormatName = "AudioCluster.SpiceModel";
     public const int FormatVersion = 1;
     const string What = "SPICE model";
 
     public SpiceModel(string method, VectorPreparation preparation, SpiceHeadWeights head)
+        : base(method, preparation, head.InputDimensions, head.ClusterCount, What)
     {
         head.Check();
-        SavedHeads.CheckPreparation(preparation.Standardizer, head.InputDimensions, What);
-        Method = method;
-        Preparation = preparation;
         Head = head;
     }
 
-    public string Method { get; }
-    public VectorPreparation Preparation { get; }
     public SpiceHeadWeights Head { get; }
-    public int InputDimensions => Head.InputDimensions;
-    public int ClusterCount => Head.ClusterCount;
 
-    public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default) =>
-        Predict(Preparation.Apply(raw, InputDimensions), cancellationToken);
-
-    /// <summary>Cluster and its probability for vectors already prepared (standardised / normalised) as in training.</summary>
-    public ClusterAssignments Predict(DataMatrix prepared, CancellationToken cancellationToken = default) =>
-        SavedHeads.Predict(prepared, InputDimensions, Probabilities, cancellationToken);
-
-    Func<Tensor, Tensor> Probabilities()
+    protected override Func<Tensor, Tensor> Probabilities()
     {
         var h = Head;
         var w1 = tensor(h.W1, new long[] { h.InputDimensions, h.HiddenDimensions });
@@ -65,7 +52,7 @@ public sealed class SpiceModel : ITrainedClusterModel
         return x => nn.functional.softmax(addmm(b2, nn.functional.relu(addmm(b1, x, w1, 1, 1)), w2, 1, 1), 1);
     }
 
-    public void Save(Stream stream) => SavedHeads.Write(stream, FormatName, FormatVersion, Method, Preparation, w =>
+    public override void Save(Stream stream) => SavedHeads.Write(stream, FormatName, FormatVersion, Method, Preparation, w =>
     {
         w.WriteNumber("inputDimensions", Head.InputDimensions);
         w.WriteNumber("hiddenDimensions", Head.HiddenDimensions);

@@ -30,37 +30,23 @@ public sealed record TemiHeadWeights(int InputDimensions, int HiddenDimensions, 
 /// "AudioCluster.TemiModel"; weights as base64 little-endian float32) and read back by
 /// <see cref="SavedClusterModels"/>.
 /// </summary>
-public sealed class TemiModel : ITrainedClusterModel
+public sealed class TemiModel : SavedHeadModel
 {
     public const string FormatName = "AudioCluster.TemiModel";
     public const int FormatVersion = 1;
 
     public TemiModel(string method, VectorPreparation preparation, TemiHeadWeights head, double temperature)
+        : base(method, preparation, head.InputDimensions, head.ClusterCount, "TEMI model")
     {
         head.Check();
-        if (preparation.Standardizer is { } s && (s.Mean.Length != head.InputDimensions || s.Scale.Length != head.InputDimensions))
-            throw new ArgumentException("The standardisation does not match the head's input dimensions.");
-        Method = method;
-        Preparation = preparation;
         Head = head;
         Temperature = temperature;
     }
 
-    public string Method { get; }
-    public VectorPreparation Preparation { get; }
     public TemiHeadWeights Head { get; }
     public double Temperature { get; }
-    public int InputDimensions => Head.InputDimensions;
-    public int ClusterCount => Head.ClusterCount;
 
-    public ClusterAssignments Assign(DataMatrix raw, CancellationToken cancellationToken = default) =>
-        Predict(Preparation.Apply(raw, InputDimensions), cancellationToken);
-
-    /// <summary>Cluster and its probability for vectors already prepared (standardised / normalised) as in training.</summary>
-    public ClusterAssignments Predict(DataMatrix prepared, CancellationToken cancellationToken = default) =>
-        SavedHeads.Predict(prepared, InputDimensions, Probabilities, cancellationToken);
-
-    Func<Tensor, Tensor> Probabilities()
+    protected override Func<Tensor, Tensor> Probabilities()
     {
         var h = Head;
         var w1 = tensor(h.W1, new long[] { h.InputDimensions, h.HiddenDimensions });
@@ -78,7 +64,7 @@ public sealed class TemiModel : ITrainedClusterModel
         return nn.functional.softmax(z.mm(w3) / temperature, 1);
     }
 
-    public void Save(Stream stream) => SavedHeads.Write(stream, FormatName, FormatVersion, Method, Preparation, w =>
+    public override void Save(Stream stream) => SavedHeads.Write(stream, FormatName, FormatVersion, Method, Preparation, w =>
     {
         w.WriteNumber("temperature", Temperature);
         w.WriteNumber("inputDimensions", Head.InputDimensions);

@@ -112,29 +112,10 @@ public sealed class InvokeAudioClusteringCommand : VectorCollectingCmdlet
     IClusterAssigner? model;
     string? saveModelPath;
 
-    // The methods that read each method-specific parameter (as ClusterMethods.Run passes them on).
-    static readonly (string Parameter, ClusteringMethod[] Methods)[] SettingsByMethod =
-    [
-        (nameof(Seed), [ClusteringMethod.KMeans, ClusteringMethod.MiniBatchKMeans, ClusteringMethod.GaussianMixture, ClusteringMethod.Spectral]),
-        (nameof(Restarts), [ClusteringMethod.KMeans, ClusteringMethod.MiniBatchKMeans, ClusteringMethod.GaussianMixture, ClusteringMethod.Spectral]),
-        (nameof(MaxIterations), [ClusteringMethod.KMeans, ClusteringMethod.MiniBatchKMeans, ClusteringMethod.MeanShift, ClusteringMethod.GaussianMixture]),
-        (nameof(Tolerance), [ClusteringMethod.KMeans, ClusteringMethod.GaussianMixture]),
-        (nameof(Linkage), [ClusteringMethod.Agglomerative]),
-        (nameof(DistanceThreshold), [ClusteringMethod.Agglomerative]),
-        (nameof(Metric), [ClusteringMethod.Agglomerative, ClusteringMethod.Dbscan, ClusteringMethod.Hdbscan]),
-        (nameof(Eps), [ClusteringMethod.Dbscan]),
-        (nameof(MinSamples), [ClusteringMethod.Dbscan, ClusteringMethod.Hdbscan]),
-        (nameof(MinClusterSize), [ClusteringMethod.Hdbscan]),
-        (nameof(Bandwidth), [ClusteringMethod.MeanShift]),
-        (nameof(Quantile), [ClusteringMethod.MeanShift]),
-        (nameof(CovarianceType), [ClusteringMethod.GaussianMixture]),
-        (nameof(Neighbors), [ClusteringMethod.Spectral]),
-    ];
-
     /// <summary>A setting the chosen method does not read is named, so a typo'd grid script does not pass unnoticed.</summary>
     void WarnAboutUnusedSettings()
     {
-        foreach (var (parameter, methods) in SettingsByMethod)
+        foreach (var (parameter, methods) in ClusteringRequest.MethodsReading)
             if (MyInvocation.BoundParameters.ContainsKey(parameter) && !methods.Contains(Method))
                 WriteWarning($"-{parameter} is not used by -Method {Method}; it applies to {string.Join(", ", methods)}.");
     }
