@@ -189,8 +189,8 @@ public sealed class DeepClusterTrainingTests : IClassFixture<ModuleHostFixture>,
 public sealed class TorchRandomStateCollection
 {
     /// <summary>
-    /// Tests that compare two seeded trainings run alone: random initialisation still seeds libtorch's process-wide
-    /// generator (under a lock that not every libtorch user in the process takes).
+    /// Tests that compare two seeded trainings bit for bit run alone: a training sets libtorch's thread count, which is
+    /// process-wide and changes the order of float sums, so another test's setting must not land in the middle.
     /// </summary>
     public const string Name = "Torch random state";
 }

@@ -7,6 +7,7 @@ using AudioCluster.Encoders.Training;
 using AudioCluster.Features;
 using AudioCluster.Metrics;
 using AudioCluster.Reduction;
+using AudioCluster.Runtime;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -89,7 +90,7 @@ public static class DeepClusterTrainer
             torch.set_num_threads(o.Threads ?? Environment.ProcessorCount);
             var device = torch.device(deviceName);
             AudioNtt2020 net;
-            lock (ByolaEncoder.SeedGate)
+            lock (NativeStacks.TorchSeedGate)
             {
                 // Seeded as ByolaEncoder does, so the starting encoder equals Get-AudioEmbedding -Encoder ByolA -Seed s.
                 torch.manual_seed(o.Seed);

@@ -198,7 +198,7 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
         if (weightsPath == null)
         {
             // manual_seed is process-wide; the lock keeps two encoders built at once from sharing a sequence.
-            lock (SeedGate)
+            lock (NativeStacks.TorchSeedGate)
             {
                 torch.manual_seed(o.Seed);
                 net = new AudioNtt2020(MelOptions.NMels, o.RandomDimensions);
@@ -227,8 +227,6 @@ public sealed class ByolaEncoder : IAudioEncoder, IDisposable
         return (net.D, device, note);
     }
 
-    /// <summary>Held around torch.manual_seed and what draws from it right after (also by training).</summary>
-    internal static readonly object SeedGate = new();
 
     internal static AudioNtt2020 Load(string path)
     {

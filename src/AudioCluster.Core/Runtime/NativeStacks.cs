@@ -25,6 +25,12 @@ public static class NativeStacks
 
     public static string OnnxRuntimeFolder => Path.GetDirectoryName(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.Location) ?? AppContext.BaseDirectory;
 
+    /// <summary>
+    /// Held around torch.manual_seed and what draws from libtorch's process-wide generator right after, by every
+    /// caller in the module, so that two seeded initialisations at once do not share a sequence.
+    /// </summary>
+    public static readonly object TorchSeedGate = new();
+
     /// <summary>Makes libtorch usable; throws a clear error (once remembered) when it cannot load.</summary>
     public static void EnsureTorch()
     {

@@ -32,10 +32,16 @@ static class TorchProbe
     static double ForwardCheck()
     {
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(0);
-        var conv = nn.Conv2d(1, 4, 3, padding: 1);
-        var norm = nn.BatchNorm2d(4);
-        var fc = nn.Linear(4 * 8 * 8, 3);
+        TorchSharp.Modules.Conv2d conv;
+        TorchSharp.Modules.BatchNorm2d norm;
+        TorchSharp.Modules.Linear fc;
+        lock (NativeStacks.TorchSeedGate)
+        {
+            torch.manual_seed(0);
+            conv = nn.Conv2d(1, 4, 3, padding: 1);
+            norm = nn.BatchNorm2d(4);
+            fc = nn.Linear(4 * 8 * 8, 3);
+        }
         var x = torch.ones(2, 1, 8, 8);
         var y = fc.forward(nn.functional.relu(norm.forward(conv.forward(x))).flatten(1));
         return y.sum().item<float>();

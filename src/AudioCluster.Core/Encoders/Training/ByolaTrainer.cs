@@ -157,7 +157,7 @@ public sealed class ByolaTrainer : IDisposable
     void Build(string? checkpointPath)
     {
         ByolaLearner net;
-        lock (ByolaEncoder.SeedGate)
+        lock (NativeStacks.TorchSeedGate)
         {
             // Seeded as ByolaEncoder does, so the starting encoder equals Get-AudioEmbedding -Encoder ByolA -Seed s.
             torch.manual_seed(Options.Seed);
