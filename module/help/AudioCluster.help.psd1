@@ -1635,6 +1635,10 @@ Stage 2, as the paper's official code runs it:
   head's softmax output (as the official code, whose loss takes the probabilities as logits), Adam
   with learning rate -LearningRate (0.005) and no weight decay, -Repeats passes (8) over the
   pseudo-labelled inputs in batches of -TrainBatchSize (128); then the next batch is labelled;
+- with -Initialization KMeans (not the paper's), the first epoch is labelled around k-means
+  centres instead: for head h, the centres of k-means (one restart, seed -Seed + h) on the
+  L2-normalised vectors are the prototypes, so each head starts from a different k-means partition
+  and the later epochs refine it as above;
 - after every epoch (every batch of the data labelled once) the same labelling over all inputs,
   on the clean vectors, scores every head; the head with the lowest loss at its best moment is kept
   (no labels are used), and each input goes to the cluster that head finds most probable.
@@ -1722,6 +1726,7 @@ the same machine.
             PseudoLabelRatio  = 'Share of BatchSize / ClusterCount inputs, the most similar ones to each prototype, that take its cluster as pseudo-label; 1 by default, as in the paper. Between 0 and 1.'
             AugmentNeighbors  = 'The strong view of an input is the embedding of one of its this many nearest neighbours (cosine), drawn anew at every step; 20 by default. 0 uses the input itself. Reduced to the number of inputs less one when there are fewer.'
             FeatureDropout    = 'Share of the strong view''s values set to zero at random (the rest scaled by 1 / (1 - share)); 0.1 by default, 0 turns it off. Between 0 and 0.95.'
+            Initialization    = 'Where the first epoch''s prototypes come from: Random (the default, as the paper: the randomly initialised heads'' most confident inputs) or KMeans (the centres of k-means on the L2-normalised vectors, seed -Seed + h for head h, so the heads start from different k-means partitions).'
             Seed              = 'Seed of every random step: the initial weights, the shuffling, the neighbour draws and the dropout; 0 by default. The same seed gives the same clusters on the same machine.'
             Device            = 'Where to train: Cpu (the default), Cuda, or Auto (CUDA when libtorch has a GPU, else the CPU). Without a usable GPU, Cuda and Auto run on the CPU with a verbose note.'
             ModelPath         = 'Saves the kept head and the preprocessing to this file (JSON), for Invoke-AudioClustering -ModelPath to assign new vectors. An existing file is only replaced with -Force.'

@@ -48,6 +48,8 @@ param(
     [Parameter(ParameterSetName = 'Quality')] [ValidateSet('Standardize', 'L2Normalize', 'Both', 'None')] [string[]] $SpicePreprocessing = @('Standardize', 'L2Normalize'),
     [Parameter(ParameterSetName = 'Quality')] [hashtable] $SpiceParameters = @{},
     [Parameter(ParameterSetName = 'Quality')] [ValidateSet('KMeans', 'Ward', 'Temi', 'Spice')] [string[]] $Methods = @('KMeans', 'Ward', 'Temi', 'Spice'),
+    # A JSON file that receives every run's clusters with the labels, for analysis without running again.
+    [Parameter(ParameterSetName = 'Quality')] [string] $AssignmentsPath,
     [Parameter(ParameterSetName = 'Speed', Mandatory)] [switch] $Speed,
     [Parameter(ParameterSetName = 'Speed')] [int] $SpeedSteps = 8000,
     [Parameter(ParameterSetName = 'Speed')] [int[]] $SpeedHeads = @(1, 16),
@@ -155,11 +157,13 @@ foreach ($key in $deepMethods.Keys) {
     }
 }
 
+$partitions = [Collections.Generic.List[object]]::new()
 $table = foreach ($name in $runs.Keys) {
     $scores = foreach ($seed in $Seeds) {
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $assigned = & $runs[$name] $seed
         $seconds = $sw.Elapsed.TotalSeconds
+        $partitions.Add([ordered]@{ Method = $name; Seed = $seed; Seconds = $seconds; Clusters = [int[]]$assigned.Cluster })
         $q = $assigned | Measure-ClusterQuality
         [pscustomobject]@{ NMI = $q.NMI; ARI = $q.ARI; Accuracy = $q.Accuracy; Clusters = @($assigned.Cluster | Sort-Object -Unique).Count; Seconds = $seconds }
         Write-Host ("  {0,-24} seed {1}: NMI {2:F3}  ARI {3:F3}  {4:F1} s" -f $name, $seed, $q.NMI, $q.ARI, $seconds)
@@ -172,6 +176,11 @@ $table = foreach ($name in $runs.Keys) {
         Clusters = Format-MeanStd $scores.Clusters 'F1'
         Seconds  = Format-MeanStd $scores.Seconds 'F1'
     }
+}
+if ($AssignmentsPath) {
+    [ordered]@{ Path = $Path; Encoder = $Encoder; ClusterCount = $ClusterCount; Sources = [string[]]$embeddings.Source; Labels = [string[]]$embeddings.Label
+                Spice = $SpiceParameters; Temi = $TemiParameters; Runs = $partitions } |
+        ConvertTo-Json -Depth 4 -Compress | Set-Content -LiteralPath $AssignmentsPath
 }
 function Format-Parameters([string] $Name, [hashtable] $Parameters) {
     if ($Parameters.Count) { ", $Name " + (($Parameters.GetEnumerator() | Sort-Object Key | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ') } else { '' }

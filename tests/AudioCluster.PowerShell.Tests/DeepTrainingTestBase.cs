@@ -55,18 +55,13 @@ public abstract class DeepTrainingTestBase : IClassFixture<ModuleHostFixture>, I
         return (r.StoppingError, (int)r.Output.Last().BaseObject);
     }
 
-    /// <summary>
-    /// Trains with <paramref name="train"/> -ModelPath, applies the file with Invoke-AudioClustering to the
-    /// same vectors (same clusters and probabilities), refuses vectors of another width, and needs -Force
-    /// to overwrite the file (<paramref name="quickTrain"/> is a short training for that).
-    /// </summary>
     /// <summary>The same seed gives the same clusters and probabilities; another seed other probabilities.</summary>
-    protected void SameSeedGivesTheSameResult(string cmdlet)
+    protected void SameSeedGivesTheSameResult(string cmdlet, string parameters = "")
     {
         var r = Run($@"
-            $a = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 5
-            $b = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 5
-            $c = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 6
+            $a = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 5 {parameters}
+            $b = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 5 {parameters}
+            $c = $points | {cmdlet} -ClusterCount 3 -Heads 2 -Steps 30 -Seed 6 {parameters}
             [pscustomobject]@{{
                 Same = ($a.Cluster -join ',') -eq ($b.Cluster -join ',') -and ($a.Confidence -join ',') -eq ($b.Confidence -join ',')
                 Other = ($a.Confidence -join ',') -ne ($c.Confidence -join ',')
@@ -75,6 +70,11 @@ public abstract class DeepTrainingTestBase : IClassFixture<ModuleHostFixture>, I
         Assert.True((bool)r.Output.Single().Properties["Other"].Value);
     }
 
+    /// <summary>
+    /// Trains with <paramref name="train"/> -ModelPath, applies the file with Invoke-AudioClustering to the
+    /// same vectors (same clusters and probabilities), refuses vectors of another width, and needs -Force
+    /// to overwrite the file (<paramref name="quickTrain"/> is a short training for that).
+    /// </summary>
     protected void SavedModelAssignsTheSameClusters(string train, string quickTrain)
     {
         var model = Path.Combine(temp.Path, "model.json");

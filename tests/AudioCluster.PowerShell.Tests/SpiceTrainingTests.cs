@@ -40,6 +40,19 @@ public sealed class SpiceTrainingTests(ModuleHostFixture fixture) : DeepTraining
     public void SameSeedGivesTheSameClustersAndProbabilities() => SameSeedGivesTheSameResult("Invoke-SpiceTraining");
 
     [Fact]
+    public void KMeansInitializationLabelsTheFirstEpochAroundKMeansCentresAndKeepsTheSeedsPromise()
+    {
+        var r = Run(@"
+            $out = $points | Invoke-SpiceTraining -ClusterCount 3 -Heads 2 -Steps 50 -Seed 0 -Initialization KMeans -Verbose 4>&1
+            $out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            $out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] } | Measure-ClusterQuality");
+        Assert.Contains("first epoch labelled around k-means centres", VerboseText(r));
+        var ari = (double)r.Output.Last().Properties["ARI"].Value;
+        Assert.True(ari >= 0.9, $"ARI {ari}");
+        SameSeedGivesTheSameResult("Invoke-SpiceTraining", "-Initialization KMeans");
+    }
+
+    [Fact]
     public void SavedModelAssignsTheSameClustersThroughInvokeAudioClustering() =>
         SavedModelAssignsTheSameClusters("Invoke-SpiceTraining -ClusterCount 3 -Heads 2 -Steps 50 -Seed 1 -Standardize", "Invoke-SpiceTraining 3 -Heads 1 -Steps 5");
 

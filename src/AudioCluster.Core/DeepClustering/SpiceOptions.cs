@@ -6,6 +6,15 @@ namespace AudioCluster.DeepClustering;
 /// Settings of SPICE-Self (Niu and Wang, IEEE TIP 2022, stage 2) on frozen embeddings; defaults as the
 /// paper's official configuration except where noted.
 /// </summary>
+/// <summary>Where the first epoch's prototypes come from.</summary>
+public enum SpiceInitialization
+{
+    /// <summary>The paper: the randomly initialised heads' most confident inputs.</summary>
+    Random,
+    /// <summary>The centres of k-means on the unit-length embeddings, a different k-means seed per head.</summary>
+    KMeans,
+}
+
 public sealed record SpiceOptions
 {
     public const int DefaultSteps = 2000;
@@ -42,6 +51,8 @@ public sealed record SpiceOptions
     public double FeatureDropout { get; init; } = 0.1;
     /// <summary>Width of each head's hidden layer (the paper: the feature width, 512).</summary>
     public int HiddenDimensions { get; init; } = 512;
+    /// <summary>Prototypes of the first epoch: the paper's random heads, or k-means centres (one k-means seed per head).</summary>
+    public SpiceInitialization Initialization { get; init; } = SpiceInitialization.Random;
     public int Seed { get; init; }
     public MatmulPrecision Precision { get; init; } = MatmulPrecision.Auto;
     public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;

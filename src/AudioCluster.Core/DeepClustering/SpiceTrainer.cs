@@ -94,10 +94,32 @@ public static class SpiceTrainer
         long heads = probs.shape[0], m = probs.shape[1], k = probs.shape[2];
         var (_, top) = probs.topk(confident, dim: 1, largest: true, sorted: false);                   // [H, confident, K]
         var members = zeros(new long[] { heads, m, k }, device: probs.device).scatter_(1, top, ones(top.shape, device: probs.device));
-        var prototypes = members.transpose(1, 2).matmul(features) / confident;                     // [H, K, D]
+        return LabelsAround(members.transpose(1, 2).matmul(features) / confident, features, labelled);
+    }
+
+    /// <summary>The <paramref name="labelled"/> inputs most similar to each prototype [H, K, D] take its cluster: rows and labels, both [H, K x labelled].</summary>
+    static (Tensor Rows, Tensor Labels) LabelsAround(Tensor prototypes, Tensor features, int labelled)
+    {
+        long heads = prototypes.shape[0], k = prototypes.shape[1];
         var (_, nearest) = prototypes.matmul(features.t()).topk(labelled, dim: 2, largest: true, sorted: true);   // [H, K, labelled]
-        var labels = arange(k, dtype: ScalarType.Int64, device: probs.device).view(1, k, 1).expand(heads, k, labelled);
+        var labels = arange(k, dtype: ScalarType.Int64, device: prototypes.device).view(1, k, 1).expand(heads, k, labelled);
         return (nearest.reshape(heads, -1), labels.reshape(heads, -1));
+    }
+
+    /// <summary>
+    /// The k-means start [H, K, D]: for head h, the centres of k-means (seed + h, one restart) on the
+    /// unit-length features, so the heads begin from different partitions.
+    /// </summary>
+    static Tensor KMeansPrototypes(DataMatrix data, int heads, int k, int seed, Device device, CancellationToken ct)
+    {
+        var unit = VectorPreprocessing.L2Normalize(data);
+        var centres = new float[heads * k * unit.Columns];
+        for (int h = 0; h < heads; h++)
+        {
+            var fit = KMeans.Fit(unit, new KMeansOptions(k, Restarts: 1, Seed: seed + h), ct);
+            for (int i = 0; i < fit.Centers.Data.Length; i++) centres[h * fit.Centers.Data.Length + i] = (float)fit.Centers.Data[i];
+        }
+        return tensor(centres, new long[] { heads, k, unit.Columns }, device: device);
     }
 
     /// <summary>Each head's cross-entropy [H] of its probabilities [H, P, K] against labels [H, P], the probabilities taken as logits as in the paper's code.</summary>
@@ -167,11 +189,13 @@ public static class SpiceTrainer
             return HeadLosses(picked, labels).to(ScalarType.Float64).cpu().data<double>().ToArray();
         }
 
+        var startPrototypes = o.Initialization == SpiceInitialization.KMeans ? KMeansPrototypes(data, heads, k, o.Seed, device, ct) : null;
         int perEpoch = plan.StepsPerEpoch;
         log?.Invoke($"{FrozenEmbeddingStages}: {n} vectors x {d} ({preparation.Describe()}), K={k}, {heads} head(s) [{d}, {hidden}, {k}]; " +
                     $"batches of {batch} labelled by {plan.Confident} confident input(s) per prototype and {plan.Labelled} pseudo-label(s) per cluster; " +
                     $"{o.Repeats} pass(es) of {trainBatch} per step; strong view: " +
                     (plan.Neighbors > 0 ? $"one of {plan.Neighbors} nearest neighbours" : "the input itself") + $", feature dropout {o.FeatureDropout}; " +
+                    (startPrototypes is not null ? "first epoch labelled around k-means centres; " : "") +
                     $"{steps} steps ({perEpoch} per epoch), Adam lr {o.LearningRate:G3}, on {deviceName}" + (bf16 ? " (bfloat16 matrix products)" : ""));
 
         var clock = Stopwatch.StartNew();
@@ -225,8 +249,11 @@ public static class SpiceTrainer
             Tensor rows, labels;
             using (no_grad())
             {
-                var probs = stack.Probabilities(x.index_select(0, members));
-                var (local, l) = PseudoLabels(probs, features.index_select(0, members), plan.Confident, plan.Labelled);
+                var batchFeatures = features.index_select(0, members);
+                // The first epoch labels around the k-means centres when asked; every later one around the heads' own prototypes.
+                var (local, l) = startPrototypes is not null && round < plan.RoundsPerEpoch
+                    ? LabelsAround(startPrototypes, batchFeatures, plan.Labelled)
+                    : PseudoLabels(stack.Probabilities(x.index_select(0, members)), batchFeatures, plan.Confident, plan.Labelled);
                 rows = members.index_select(0, local.view(-1)).view(heads, selected);
                 labels = l;
             }

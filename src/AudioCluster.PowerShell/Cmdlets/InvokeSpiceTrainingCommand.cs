@@ -61,6 +61,10 @@ public sealed class InvokeSpiceTrainingCommand : DeepTrainingCmdlet
     [ValidateRange(0.0, 0.95)]
     public double FeatureDropout { get; set; } = 0.1;
 
+    /// <summary>Where the first epoch's prototypes come from: the paper's random heads, or k-means centres (one k-means seed per head).</summary>
+    [Parameter]
+    public SpiceInitialization Initialization { get; set; } = SpiceInitialization.Random;
+
     /// <summary>BYOL-A weights the piped embeddings came from; given, stage 3 trains them on the clips read from each embedding's Source.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -122,6 +126,7 @@ public sealed class InvokeSpiceTrainingCommand : DeepTrainingCmdlet
             PseudoLabelRatio = PseudoLabelRatio,
             AugmentNeighbors = AugmentNeighbors,
             FeatureDropout = FeatureDropout,
+            Initialization = Initialization,
             Seed = Seed,
             Device = Device,
         };
