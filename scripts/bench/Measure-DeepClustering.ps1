@@ -11,7 +11,12 @@
               (deterministic: the seeds give the same result);
       Temi    Invoke-TemiTraining with the module's defaults (and -TemiParameters on top) on each
               preprocessing in -TemiPreprocessing;
-      Spice   Invoke-SpiceTraining likewise, with -SpiceParameters and -SpicePreprocessing.
+      Spice   Invoke-SpiceTraining likewise, with -SpiceParameters and -SpicePreprocessing (stage 2);
+      SpiceSemi  the same with -EncoderModelPath: stage 2, then stage 3 trains the BYOL-A encoder on the clips;
+      DeepCluster  Invoke-DeepClusterTraining on the clips from the BYOL-A weights (-DeepClusterParameters on
+              top of its defaults).
+    SpiceSemi and DeepCluster train the encoder, so they need -Encoder ByolA with -EncoderModelPath; their rows
+    compare the trained encoder's clusters with the classic methods on the frozen encoder's embeddings.
     Another deep method joins by one more entry in $deepMethods below.
     Labels come from -LabelPattern (a regex with a 'label' group) or, with -LabelFromDirectory,
     from each file's folder. Labels only score the results.
@@ -30,6 +35,9 @@
     # Only the classic rows and SPICE, one seed, one libtorch thread (a busy machine).
     dotnet pwsh -NoProfile -File scripts/bench/Measure-DeepClustering.ps1 -Path $fsdd -LabelPattern '^(?<label>\d)_' -Methods KMeans, Ward, Spice -Seeds 0 -Threads 1
 .EXAMPLE
+    # Training the encoder too: DeepCluster and SPICE stage 3 on the drums, against the classic rows on frozen BYOL-A.
+    dotnet pwsh -NoProfile -Command "& ./scripts/bench/Measure-DeepClustering.ps1 -Path ../shared/datasets/drums -LabelFromDirectory -Encoder ByolA -EncoderModelPath ../shared/models/byol-a/AudioNTT2020-BYOLA-64x96d512.pth -Methods KMeans, Ward, SpiceSemi, DeepCluster -SpicePreprocessing Standardize"
+.EXAMPLE
     dotnet pwsh -NoProfile -File scripts/bench/Measure-DeepClustering.ps1 -Speed
 #>
 [CmdletBinding(DefaultParameterSetName = 'Quality')]
@@ -47,7 +55,8 @@ param(
     [Parameter(ParameterSetName = 'Quality')] [hashtable] $TemiParameters = @{},
     [Parameter(ParameterSetName = 'Quality')] [ValidateSet('Standardize', 'L2Normalize', 'Both', 'None')] [string[]] $SpicePreprocessing = @('Standardize', 'L2Normalize'),
     [Parameter(ParameterSetName = 'Quality')] [hashtable] $SpiceParameters = @{},
-    [Parameter(ParameterSetName = 'Quality')] [ValidateSet('KMeans', 'Ward', 'Temi', 'Spice')] [string[]] $Methods = @('KMeans', 'Ward', 'Temi', 'Spice'),
+    [Parameter(ParameterSetName = 'Quality')] [hashtable] $DeepClusterParameters = @{},
+    [Parameter(ParameterSetName = 'Quality')] [ValidateSet('KMeans', 'Ward', 'Temi', 'Spice', 'SpiceSemi', 'DeepCluster')] [string[]] $Methods = @('KMeans', 'Ward', 'Temi', 'Spice'),
     # A JSON file that receives every run's clusters with the labels, for analysis without running again.
     [Parameter(ParameterSetName = 'Quality')] [string] $AssignmentsPath,
     [Parameter(ParameterSetName = 'Speed', Mandatory)] [switch] $Speed,
@@ -116,6 +125,9 @@ if ($Speed) {
 }
 
 # --- Quality ---
+if (($Methods -match '^(SpiceSemi|DeepCluster)$') -and ($Encoder -ne 'ByolA' -or -not $EncoderModelPath)) {
+    throw "-Methods SpiceSemi and DeepCluster train the BYOL-A encoder: give -Encoder ByolA -EncoderModelPath with the weights."
+}
 $files = Get-ChildItem -LiteralPath $Path -File -Recurse:$LabelFromDirectory | Where-Object Extension -in '.wav', '.mp3', '.ogg', '.flac', '.aif', '.aiff'
 $embedParameters = @{ Encoder = $Encoder }
 if ($EncoderModelPath) { $embedParameters.ModelPath = $EncoderModelPath }
@@ -146,6 +158,10 @@ $deepMethods = [ordered]@{
     Temi  = @{ Name = 'TEMI'; Command = 'Invoke-TemiTraining'; Preprocessing = $TemiPreprocessing; Parameters = $TemiParameters }
     Spice = @{ Name = 'SPICE'; Command = 'Invoke-SpiceTraining'; Preprocessing = $SpicePreprocessing; Parameters = $SpiceParameters }
 }
+if ('SpiceSemi' -in $Methods) {
+    $deepMethods.SpiceSemi = @{ Name = 'SPICE stages 2+3'; Command = 'Invoke-SpiceTraining'; Preprocessing = $SpicePreprocessing
+                                Parameters = $SpiceParameters + @{ EncoderModelPath = $EncoderModelPath } }
+}
 foreach ($key in $deepMethods.Keys) {
     if ($key -notin $Methods) { continue }
     $deep = $deepMethods[$key]
@@ -156,6 +172,12 @@ foreach ($key in $deepMethods.Keys) {
         $runs["$($deep.Name), $($preprocessing[$prep].Name)"] = { param($seed) $embeddings | & $command -ClusterCount $ClusterCount -Seed $seed @switches @parameters }.GetNewClosure()
     }
 }
+if ('DeepCluster' -in $Methods) {
+    # The clips of the embeddings, in their order (files the encoder refused are not among them).
+    $sources = [string[]]$embeddings.Source
+    $runs['DeepCluster, clips'] = { param($seed) Invoke-DeepClusterTraining -LiteralPath $sources -ClusterCount $ClusterCount -Seed $seed -EncoderModelPath $EncoderModelPath @DeepClusterParameters }.GetNewClosure()
+}
+$labels = [string[]]$embeddings.Label
 
 $partitions = [Collections.Generic.List[object]]::new()
 $table = foreach ($name in $runs.Keys) {
@@ -164,7 +186,9 @@ $table = foreach ($name in $runs.Keys) {
         $assigned = & $runs[$name] $seed
         $seconds = $sw.Elapsed.TotalSeconds
         $partitions.Add([ordered]@{ Method = $name; Seed = $seed; Seconds = $seconds; Clusters = [int[]]$assigned.Cluster })
-        $q = $assigned | Measure-ClusterQuality
+        # Scored by position: every method returns one assignment per input, in input order.
+        if (@($assigned).Count -ne $labels.Count) { throw "$name returned $(@($assigned).Count) assignments for $($labels.Count) inputs." }
+        $q = [AudioCluster.Metrics.ClusterMetrics]::Evaluate($labels, [string[]]$assigned.Cluster)
         [pscustomobject]@{ NMI = $q.NMI; ARI = $q.ARI; Accuracy = $q.Accuracy; Clusters = @($assigned.Cluster | Sort-Object -Unique).Count; Seconds = $seconds }
         Write-Host ("  {0,-24} seed {1}: NMI {2:F3}  ARI {3:F3}  {4:F1} s" -f $name, $seed, $q.NMI, $q.ARI, $seconds)
     }
@@ -179,12 +203,12 @@ $table = foreach ($name in $runs.Keys) {
 }
 if ($AssignmentsPath) {
     [ordered]@{ Path = $Path; Encoder = $Encoder; ClusterCount = $ClusterCount; Sources = [string[]]$embeddings.Source; Labels = [string[]]$embeddings.Label
-                Spice = $SpiceParameters; Temi = $TemiParameters; Runs = $partitions } |
+                Spice = $SpiceParameters; Temi = $TemiParameters; DeepCluster = $DeepClusterParameters; Runs = $partitions } |
         ConvertTo-Json -Depth 4 -Compress | Set-Content -LiteralPath $AssignmentsPath
 }
 function Format-Parameters([string] $Name, [hashtable] $Parameters) {
     if ($Parameters.Count) { ", $Name " + (($Parameters.GetEnumerator() | Sort-Object Key | ForEach-Object { "-$($_.Key) $($_.Value)" }) -join ' ') } else { '' }
 }
 "$Encoder embeddings of $($embeddings.Count) files ($([math]::Round($embedSeconds, 1)) s), k = $ClusterCount, seeds $($Seeds -join ', ')" +
-    (Format-Parameters 'TEMI' $TemiParameters) + (Format-Parameters 'SPICE' $SpiceParameters)
+    (Format-Parameters 'TEMI' $TemiParameters) + (Format-Parameters 'SPICE' $SpiceParameters) + (Format-Parameters 'DeepCluster' $DeepClusterParameters)
 $table | Format-Table -AutoSize | Out-String -Width 200
