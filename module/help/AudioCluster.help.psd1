@@ -1693,7 +1693,9 @@ Stage 3 (SPICE-Semi), with -EncoderModelPath:
   -SemiBatchSize clips of all (cross-entropy of a strong view against the weak view's cluster
   where the weak view's probability reaches -ConfidenceThreshold, 0.95). Views are random
   crops of 96 frames (0.95 s); the weak view adds a random gain of up to 3 dB, the strong view
-  BYOL-A's random resize crop and linear fader, frequency and time masks and a gain of up to 6 dB.
+  BYOL-A's mixup with a random crop of another clip (log((1 - a) exp(x) + a exp(z)), a drawn up
+  to 0.4), BYOL-A's random resize crop and linear fader, frequency and time masks and a gain of up
+  to 6 dB.
   Adam with -SemiLearningRate (0.0001) for the encoder and ten times that for the classifier;
   batch norm keeps the encoder's running statistics and dropout is off (so a seed gives the same
   run whatever else trains in the process);
@@ -1701,7 +1703,7 @@ Stage 3 (SPICE-Semi), with -EncoderModelPath:
   Confidence its probability. -Verbose logs the reliable count and, per epoch, the loss and the
   share of unlabelled clips above the threshold.
 Where audio forced a change from the paper's stage 3: spectrogram augmentations in place of image
-ones (no mixup), Adam at a fine-tuning rate in place of SGD at 0.03, and one unlabelled clip per
+ones, Adam at a fine-tuning rate in place of SGD at 0.03, and one unlabelled clip per
 labelled one (FixMatch: seven) to keep CPU runs short. With -ModelPath (a .json file) stage 3
 writes the cluster model (format AudioCluster.SpiceSemiModel: the classifier and its
 feature scaling, bound to the encoder) and the trained encoder beside it as NAME.encoder.pth, after

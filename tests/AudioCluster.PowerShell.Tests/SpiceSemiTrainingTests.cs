@@ -82,6 +82,7 @@ public sealed class SpiceSemiTrainingTests : IClassFixture<ModuleHostFixture>, I
             Assert.Equal((double)Prop<double?>(a[i], "Confidence")!, (double)Prop<double?>(b[i], "Confidence")!, 4);
         var verbose = Prop<string>(o, "Verbose");
         Assert.Contains("Stages: " + Stages, verbose);
+        Assert.Contains("strong view: mixup ≤0.4 with another clip, random resize crop", verbose);
         Assert.Matches(@"SPICE stage 3: \d+ of 18 clips have at least 0.6 of their 5 nearest neighbours in their cluster", verbose);
         Assert.Matches(@"Stage 3 epoch 1: loss [\d.]+, \d+ % of unlabelled clips above the threshold", verbose);
     }

@@ -70,6 +70,7 @@ public sealed record DeepClusterOptions
         Check(CropFrames >= Encoders.ByolaEncoder.MinFrames, nameof(CropFrames), $"Crops need at least {Encoders.ByolaEncoder.MinFrames} frames (got {CropFrames}).");
         Check(Threads is null or >= 1, nameof(Threads), $"Threads must be at least 1 (got {Threads}).");
         Augmentation.Validate();
+        Check(Augmentation.MixupRatio == 0, nameof(Augmentation), "DeepCluster's augmentations have no mixup (its MixupRatio must be 0).");
         if (EncoderModelPath != null && !File.Exists(EncoderModelPath))
             throw new FileNotFoundException($"Initial encoder weights '{EncoderModelPath}' not found.", EncoderModelPath);
     }

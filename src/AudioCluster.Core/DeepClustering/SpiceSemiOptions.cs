@@ -32,8 +32,8 @@ public sealed record SpiceSemiOptions
     public int CropFrames { get; init; } = 96;
     /// <summary>The weak view: a random crop and a little gain.</summary>
     public SpectrogramAugmentation Weak { get; init; } = SpectrogramAugmentation.None with { GainDecibels = 3 };
-    /// <summary>The strong view: the whole chain (random resize crop, fader, frequency and time masks, gain).</summary>
-    public SpectrogramAugmentation Strong { get; init; } = new();
+    /// <summary>The strong view: the whole chain (mixup with another clip, random resize crop, fader, frequency and time masks, gain).</summary>
+    public SpectrogramAugmentation Strong { get; init; } = new() { MixupRatio = 0.4 };
     public int Seed { get; init; }
     public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
     /// <summary>libtorch intra-op threads (process-wide); null: one per processor.</summary>

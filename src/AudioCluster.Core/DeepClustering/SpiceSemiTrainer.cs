@@ -201,7 +201,10 @@ public static class SpiceSemiTrainer
                     var xl = o.Weak.Apply(crops.Batch(labelled.Select(i => crops.Random(reliable.Clips[i], rng)).ToArray(), device), stats.Std, rng);
                     var xu = crops.Batch(unlabelled.Select(i => crops.Random(i, rng)).ToArray(), device);
                     var weak = o.Weak.Apply(xu, stats.Std, rng);
-                    var strong = o.Strong.Apply(xu, stats.Std, rng);
+                    // Mixup's backgrounds: a random crop of a clip drawn from all of them, per unlabelled clip.
+                    var background = o.Strong.MixupRatio > 0
+                        ? crops.Batch(unlabelled.Select(_ => crops.Random(rng.NextInt(n), rng)).ToArray(), device) : null;
+                    var strong = o.Strong.Apply(xu, stats.Std, rng, background);
                     // One pass over all three, as FixMatch does, so batch norm sees them together.
                     var logits = head.forward(nn.functional.normalize((net.forward(torch.cat([xl, weak, strong], 0)) - mean) * scale, p: 2, dim: 1) * radius);
                     var labelledLogits = logits.narrow(0, 0, labelledBatch);

@@ -64,4 +64,15 @@ public sealed class SpicePlanTests
         var sizes = Assert.Throws<InvalidDataException>(() => new SpiceHeadWeights(2, 3, 2, [1, 2], [0, 0, 0], [1, 1, 1, 1, 1, 1], [0, 0]).Check());
         Assert.Contains("w1 has 2 values, expected 6", sizes.Message);
     }
+
+    [Fact]
+    public void StageThreesStrongViewMixesInAnotherClipAndDeepClusterRefusesMixup()
+    {
+        var strong = new SpiceSemiOptions { EncoderModelPath = "unused.pth" }.Strong;
+        Assert.Equal(0.4, strong.MixupRatio);
+        Assert.StartsWith("mixup ≤0.4 with another clip, random resize crop", strong.Describe());
+        Assert.Throws<ArgumentException>(() => (strong with { MixupRatio = 1.5 }).Validate());
+        var deepCluster = new DeepClusterOptions { ClusterCount = 4, Augmentation = new AudioCluster.Encoders.Training.SpectrogramAugmentation { MixupRatio = 0.2 } };
+        Assert.Contains("no mixup", Assert.ThrowsAny<ArgumentException>(deepCluster.Validate).Message);
+    }
 }

@@ -6,11 +6,17 @@ namespace AudioCluster.Encoders.Training;
 
 /// <summary>
 /// A chain of augmentations of a batch of normalised log-mel crops (n, 1, mels, frames), each example drawn on its
-/// own: BYOL-A's random resize crop and random linear fader, then SpecAugment's frequency and time masks and a random
-/// gain. A trainer that needs weak and strong views (FixMatch) keeps two instances with different strengths.
+/// own: BYOL-A's mixup with a background crop (when asked), random resize crop and random linear fader, then
+/// SpecAugment's frequency and time masks and a random gain. A trainer that needs weak and strong views (FixMatch)
+/// keeps two instances with different strengths.
 /// </summary>
 public sealed record SpectrogramAugmentation
 {
+    /// <summary>
+    /// BYOL-A's mixup: each example mixed with its background crop as log((1 - a) exp(x) + a exp(z)), a ~ U(0, ratio);
+    /// 0: off. The caller supplies the backgrounds.
+    /// </summary>
+    public double MixupRatio { get; init; }
     /// <summary>BYOL-A's random resize crop (0.6..1.5 of each axis from a 1.0 x 1.5 canvas, resized back).</summary>
     public bool RandomResizeCrop { get; init; } = true;
     /// <summary>Random linear fader: a line from U(-g, g) to U(-g, g) over time added, in normalised log-mel units; 0: off.</summary>
@@ -30,6 +36,7 @@ public sealed record SpectrogramAugmentation
 
     public void Validate()
     {
+        if (!(MixupRatio is >= 0 and <= 1)) throw new ArgumentException($"The mixup ratio must be in [0, 1], got {MixupRatio}.");
         if (!(FaderGain >= 0) || !double.IsFinite(FaderGain)) throw new ArgumentException($"The fader gain must be 0 or more, got {FaderGain}.");
         if (FrequencyMaskBins < 0 || TimeMaskFrames < 0) throw new ArgumentException("Mask widths must be 0 or more.");
         if (!(GainDecibels >= 0) || !double.IsFinite(GainDecibels)) throw new ArgumentException($"The gain range must be 0 or more dB, got {GainDecibels}.");
@@ -39,6 +46,7 @@ public sealed record SpectrogramAugmentation
     public string Describe()
     {
         var parts = new List<string>();
+        if (MixupRatio > 0) parts.Add($"mixup ≤{MixupRatio:G3} with another clip");
         if (RandomResizeCrop) parts.Add("random resize crop");
         if (FaderGain > 0) parts.Add($"fader ±{FaderGain:G3}");
         if (FrequencyMaskBins > 0) parts.Add($"frequency mask ≤{FrequencyMaskBins} bins");
@@ -49,10 +57,18 @@ public sealed record SpectrogramAugmentation
 
     /// <summary>
     /// Augments x (n, 1, mels, frames), normalised as (log-mel - mean) / <paramref name="logMelStd"/>; every draw comes
-    /// from <paramref name="rng"/> in example order, so a seed gives the same views.
+    /// from <paramref name="rng"/> in example order, so a seed gives the same views. <paramref name="background"/>
+    /// (shaped as x) holds the crops mixup mixes in, needed when <see cref="MixupRatio"/> is above 0.
     /// </summary>
-    internal Tensor Apply(Tensor x, double logMelStd, SeededRandom rng)
+    internal Tensor Apply(Tensor x, double logMelStd, SeededRandom rng, Tensor? background = null)
     {
+        if (MixupRatio > 0)
+        {
+            if (background is null) throw new InvalidOperationException("Mixup needs a background crop for every example.");
+            var alpha = new float[x.shape[0]];
+            for (int k = 0; k < alpha.Length; k++) alpha[k] = (float)(MixupRatio * rng.NextDouble());
+            x = ByolaAugmentation.Mixup(x, background, alpha);
+        }
         if (RandomResizeCrop) x = ByolaAugmentation.RandomResizeCrop(x, rng);
         if (FaderGain > 0) x = ByolaAugmentation.RandomLinearFader(x, FaderGain, rng);
         if (FrequencyMaskBins > 0) x = x * Mask(x, 2, FrequencyMaskBins, rng);
