@@ -23,7 +23,10 @@
 
     -Speed times the deep methods on 3,000 x 512 generated vectors in 10 groups: TEMI (batch 1024)
     and SPICE (its default batches) for each head count in -SpeedHeads (SPICE adds its default, 10),
-    -SpeedSteps steps each, and prints steps/s and the time 8,000 steps take at that rate.
+    -SpeedSteps steps each, and prints steps/s and the time 8,000 steps take at that rate. It then
+    times TEMI's matrix products alone for the largest head count, at their least (the batch's 1,024
+    inputs, as if every partner were one of them), in the precision training uses: no TEMI step on
+    this machine can take less, whatever else is made faster.
     Build first: dotnet build -c Release AudioCluster.PowerShell.sln.
 .EXAMPLE
     # FSDD digits and speakers with MelStats, then with BYOL-A.
@@ -118,9 +121,33 @@ if ($Speed) {
         $one = ($rows | Where-Object { $_.Method -eq $r.Method -and $_.Heads -eq 1 } | Select-Object -First 1).'Steps/s'
         $r | Add-Member -NotePropertyName 'Time vs 1 head' -NotePropertyValue $(if ($one) { [math]::Round($one / $r.'Steps/s', 2) } else { $null })
     }
+    # TEMI's matrix products per step, timed alone: teacher forward, student forward and the student's
+    # backward (weight gradients of both layers, and the hidden layer's gradient), on the fewest rows a
+    # step can have (the batch of 1,024 distinct inputs). The last layer (256 x K) is left out as small.
+    $h = [int]($SpeedHeads | Measure-Object -Maximum).Maximum
+    $torch = [TorchSharp.torch]
+    $type = if ([AudioCluster.DeepClustering.TorchTraining]::CpuHasFastBFloat16()) { [TorchSharp.torch+ScalarType]::BFloat16 } else { [TorchSharp.torch+ScalarType]::Float32 }
+    $distinct, $d, $hidden, $bottleneck = 1024, 512, 512, 256
+    $x = $torch::randn([long[]]($distinct, $d)).to($type)
+    $w1 = $torch::randn([long[]]($d, ($h * $hidden))).to($type)
+    $a1 = $torch::randn([long[]]($h, $distinct, $hidden)).to($type)
+    $w2 = $torch::randn([long[]]($h, $hidden, $bottleneck)).to($type)
+    $g2 = $torch::randn([long[]]($h, $distinct, $bottleneck)).to($type)
+    $g1 = $torch::randn([long[]]($distinct, ($h * $hidden))).to($type)
+    $products = {
+        foreach ($pass in 'teacher', 'student') { $null = $x.matmul($w1); $null = $a1.bmm($w2) }
+        $null = $a1.transpose(1, 2).bmm($g2)      # dW2
+        $null = $g2.bmm($w2.transpose(1, 2))      # gradient of the hidden layer
+        $null = $x.transpose(0, 1).matmul($g1)                # dW1
+    }
+    & $products
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    foreach ($i in 1..5) { & $products }
+    $floor = $sw.Elapsed.TotalMilliseconds / 5
     $load = if (Test-Path /proc/loadavg) { ', load average ' + (Get-Content /proc/loadavg).Split(' ')[0] } else { '' }
     "Deep clustering speed, 3000 x 512 vectors in 10 groups (TEMI batch 1024, SPICE its defaults), libtorch threads $([TorchSharp.torch]::get_num_threads()), $([Environment]::ProcessorCount) logical CPUs$load"
     $rows | Format-Table -AutoSize | Out-String -Width 200
+    "TEMI's matrix products alone, $h heads, at their least ($distinct distinct rows, $type): {0:F0} ms per step, so 8000 steps take at least {1:F0} s on this machine." -f $floor, (8000 * $floor / 1000)
     return
 }
 
