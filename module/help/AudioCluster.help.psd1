@@ -377,8 +377,11 @@ The encoder is chosen with -Encoder:
 Every clip gives a vector of the same length whatever its duration. BYOL-A needs normalisation
 statistics: give the mean and standard deviation with -NormalizationMean and
 -NormalizationStd (for example those of a reference collection) and the embeddings stream as
-usual; without them the statistics are computed from all the input clips, as the BYOL-A authors
-do, which means that no embedding is written until every clip has been read (the log-mel
+usual. An encoder this module trained (Invoke-ByolaTraining, Invoke-DeepClusterTraining, SPICE
+stage 3) keeps the statistics it was trained with beside its weights, as NAME.pth.json with the
+weights' hash; -ModelPath NAME.pth then uses them without being told, and says so in the verbose
+stream (a NAME.pth.json written for other weights is refused, naming the file). Otherwise the
+statistics are computed from all the input clips, as the BYOL-A authors do, which means that no embedding is written until every clip has been read (the log-mel
 spectrograms are held in memory meanwhile, about 26 KB per second of audio). The verbose stream
 shows the statistics found, to reuse them.
 
@@ -450,7 +453,8 @@ Overrides the sidecar's "pooling"; an output of shape [batch, dims] is used as i
             NormalizationMean = @'
 The mean of the (x - mean) / std normalisation of the model input (for BYOL-A, of the log-mel
 values in natural log units; the authors' FSDD statistics are -4.8306 and 5.2258). Give it
-together with -NormalizationStd. For ByolA, without both the statistics are computed from all
+together with -NormalizationStd. For ByolA, without both the statistics saved beside the weights
+(NAME.pth.json, written by this module's trainings) apply, or else they are computed from all
 the input clips and the output is written at the end; for Onnx they override the sidecar's
 "normalization".
 '@
@@ -1445,15 +1449,16 @@ no more than one per 8 clips), with a verbose note. Clips shorter than 8 log-mel
 trained encoder beside it as NAME.encoder.pth (the format Get-AudioEmbedding -Encoder ByolA
 -ModelPath loads) and the cluster model (format AudioCluster.DeepClusterModel: the PCA
 whitening, the L2 normalisation and the centres, with the encoder's weights hash and log-mel
-normalisation). Both are rewritten after every complete epoch, each to a temporary file then
-renamed. New recordings then go through
+normalisation), and the encoder's log-mel normalisation beside it as NAME.encoder.pth.json. All
+are rewritten after every complete epoch, each to a temporary file then renamed. New recordings
+then go through
 
-    Get-AudioEmbedding -Encoder ByolA -ModelPath NAME.encoder.pth -NormalizationMean m -NormalizationStd s |
+    Get-AudioEmbedding -Encoder ByolA -ModelPath NAME.encoder.pth |
         Invoke-AudioClustering -ModelPath NAME.json
 
-with m and s the normalisation statistics recorded in the model (encoder.normalizationMean and
-encoder.normalizationStd in the JSON; -Verbose prints the whole command). Invoke-AudioClustering
-refuses embeddings that say they come from another encoder or another normalisation, and says
+(Get-AudioEmbedding reads the training's normalisation from NAME.encoder.pth.json; -Verbose prints
+the command and the statistics, also recorded in the model as encoder.normalizationMean and
+encoder.normalizationStd). Invoke-AudioClustering refuses embeddings that say they come from another encoder or another normalisation, and says
 what to give instead.
 
 Progress shows the step, the loss and the time left; -Verbose logs the settings and, per epoch,
@@ -1577,16 +1582,16 @@ start from the pretrained weights: -EncoderModelPath ./AudioNTT2020-BYOLA-64x96d
                 Title   = 'Save the encoder and clusters, and put new recordings into them'
                 Code    = @'
 Get-ChildItem ./demo -Filter *.wav | Invoke-DeepClusterTraining -K 3 -Epochs 1 -BatchSize 8 -Dimensions 4 -ModelPath ./dc.json -Force | Out-Null
-$model = Get-Content ./dc.json -Raw | ConvertFrom-Json
 New-SyntheticAudioSet -Path ./new -ClassCount 3 -PerClass 2 -Duration 0.5 -Seed 9 | Out-Null
 Get-ChildItem ./new -Filter *.wav |
-    Get-AudioEmbedding -Encoder ByolA -ModelPath ./dc.encoder.pth -NormalizationMean $model.encoder.normalizationMean -NormalizationStd $model.encoder.normalizationStd |
+    Get-AudioEmbedding -Encoder ByolA -ModelPath ./dc.encoder.pth |
     Invoke-AudioClustering -ModelPath ./dc.json | Format-Table Name, Cluster, Confidence
 '@
                 Remarks = @'
--ModelPath writes dc.json (whitening and centres) and dc.encoder.pth (the trained encoder).
-Embedding new clips with that encoder and the training's normalisation, and applying dc.json,
-puts them into the clusters found in training.
+-ModelPath writes dc.json (whitening and centres), dc.encoder.pth (the trained encoder) and
+dc.encoder.pth.json (its log-mel normalisation). Embedding new clips with that encoder, which
+applies the training's normalisation by itself, and applying dc.json puts them into the clusters
+found in training.
 '@
             }
             @{
@@ -1708,8 +1713,8 @@ labelled one (FixMatch: seven) to keep CPU runs short. With -ModelPath (a .json 
 writes the cluster model (format AudioCluster.SpiceSemiModel: the classifier and its
 feature scaling, bound to the encoder) and the trained encoder beside it as NAME.encoder.pth, after
 every epoch, as Invoke-DeepClusterTraining does; new clips go through Get-AudioEmbedding -Encoder
-ByolA -ModelPath NAME.encoder.pth with the saved normalisation, then Invoke-AudioClustering
--ModelPath NAME.json, which refuses embeddings of any other encoder.
+ByolA -ModelPath NAME.encoder.pth (which applies the normalisation saved beside it as
+NAME.encoder.pth.json), then Invoke-AudioClustering -ModelPath NAME.json, which refuses embeddings of any other encoder.
 
 The same vectors in the same order with the same parameters and -Seed give the same clusters on
 the same machine.
@@ -1831,9 +1836,8 @@ selection loss and the lowest head, then the head kept with every head's loss an
 $byola = Get-ChildItem ./demo -Filter *.wav | Get-AudioEmbedding -Encoder ByolA -ModelPath ./byola64.pth -LabelPattern '^(?<label>[a-z]+)_'
 $byola | Invoke-SpiceTraining -ClusterCount 4 -Heads 2 -Steps 100 -Standardize -EncoderModelPath ./byola64.pth -SemiEpochs 1 -SemiBatchSize 8 `
     -ReliableNeighbors 10 -ReliableRatio 0.6 -ReliableConfidence 0.5 -ModelPath ./spice3.json -Force | Measure-ClusterQuality
-$model = Get-Content ./spice3.json -Raw | ConvertFrom-Json
 Get-ChildItem ./new -Filter *.wav |
-    Get-AudioEmbedding -Encoder ByolA -ModelPath ./spice3.encoder.pth -NormalizationMean $model.encoder.normalizationMean -NormalizationStd $model.encoder.normalizationStd |
+    Get-AudioEmbedding -Encoder ByolA -ModelPath ./spice3.encoder.pth |
     Invoke-AudioClustering -ModelPath ./spice3.json | Format-Table Name, Cluster, Confidence
 '@
                 Remarks = @'
@@ -3119,11 +3123,11 @@ statistics the encoder was trained with).
             }
         )
         Notes       = @'
-Using the trained encoder: Get-AudioEmbedding -Encoder ByolA -ModelPath computes the
-normalisation statistics from the clips it embeds, as the BYOL-A authors do. To embed new clips
-exactly as the training saw its input, or to stream, give the statistics of the training from
-the epoch objects: -NormalizationMean $epoch.NormalizationMean -NormalizationStd
-$epoch.NormalizationStd.
+Using the trained encoder: every save also writes NAME.pth.json, the log-mel normalisation the
+encoder was trained with and the weights' hash, so Get-AudioEmbedding -Encoder ByolA -ModelPath
+NAME.pth embeds new clips exactly as the training saw its input, streaming. Other statistics
+can still be given with -NormalizationMean and -NormalizationStd; the epoch objects carry the
+training's as NormalizationMean and NormalizationStd.
 
 Sizes: the model holds about 0.6 million numbers for d = 512 (2.3 MB); the checkpoint about 85 MB
 (the projector and predictor MLPs with their 4096 hidden units, the target copy and Adam's two

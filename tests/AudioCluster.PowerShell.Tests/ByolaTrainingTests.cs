@@ -67,10 +67,15 @@ public sealed class ByolaTrainingTests : IClassFixture<ModuleHostFixture>, IDisp
             Assert.Equal(model, Prop<string>(epoch, "ModelPath"));
         }
         Assert.True(File.Exists(model + ".checkpoint"));
-        // Only the model and its checkpoint: no temporary files left behind.
-        Assert.Equal(new[] { "byola.pth", "byola.pth.checkpoint" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // Only the model, its normalisation and its checkpoint: no temporary files left behind.
+        Assert.Equal(new[] { "byola.pth", "byola.pth.checkpoint", "byola.pth.json" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
+        // Without statistics the normalisation the encoder was trained with applies (the id names the statistics).
         var e = Run("Get-ChildItem $audio -Filter *.wav | Get-AudioEmbedding -Encoder ByolA -ModelPath $m", ("m", model));
+        var last = r.Output[1];
+        var given = Run("Get-ChildItem $audio -Filter *.wav | Select-Object -First 1 | Get-AudioEmbedding -Encoder ByolA -ModelPath $m -NormalizationMean $mean -NormalizationStd $std",
+            ("m", model), ("mean", Prop<double>(last, "NormalizationMean")), ("std", Prop<double>(last, "NormalizationStd")));
+        Assert.Equal(Prop<string>(given.Output[0], "Encoder"), Prop<string>(e.Output[0], "Encoder"));
         Assert.Equal(24, e.Output.Count);
         Assert.All(e.Output, o => Assert.Equal(128, ((float[])o.Properties["Vector"].Value).Length));
         Assert.Contains("byola.pth sha256=", Prop<string>(e.Output[0], "Encoder"));
@@ -181,7 +186,7 @@ public sealed class ByolaTrainingTests : IClassFixture<ModuleHostFixture>, IDisp
         int epochs = Prop<int>(info, "Epoch");
         Assert.InRange(epochs, 1, 999);
         Assert.Equal(3L * epochs, Prop<long>(info, "Steps"));
-        Assert.Equal(new[] { "stopped.pth", "stopped.pth.checkpoint" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "stopped.pth", "stopped.pth.checkpoint", "stopped.pth.json" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(24, Embed(model).Length);
         // The checkpoint resumes where it stopped.
         var more = Run("Get-ChildItem $audio -Filter *.wav | Invoke-ByolaTraining -ModelPath $m -Epochs $e -Resume", ("m", model), ("e", epochs + 1));

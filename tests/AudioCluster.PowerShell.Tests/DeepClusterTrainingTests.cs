@@ -110,12 +110,15 @@ public sealed class DeepClusterTrainingTests : IClassFixture<ModuleHostFixture>,
         var r = Run($@"
             $trained = {Train} -Seed 3 -ModelPath $model
             $saved = Get-Content $model -Raw | ConvertFrom-Json
-            $embed = @{{ Encoder = 'ByolA'; ModelPath = ($model -replace '\.json$', '.encoder.pth')
-                        NormalizationMean = $saved.encoder.normalizationMean; NormalizationStd = $saved.encoder.normalizationStd }}
+            # No statistics given: the normalisation kept beside the encoder applies, as in training.
+            $embed = @{{ Encoder = 'ByolA'; ModelPath = ($model -replace '\.json$', '.encoder.pth') }}
+            $kept = Get-Content ($embed.ModelPath + '.json') -Raw | ConvertFrom-Json
             $again = Get-ChildItem $audio -Filter *.wav | Sort-Object Name | Get-AudioEmbedding @embed | Invoke-AudioClustering -ModelPath $model
             $new = Get-ChildItem $fresh -Filter *.wav | Sort-Object Name | Get-AudioEmbedding @embed -LabelPattern '^(?<label>[a-z]+)_' | Invoke-AudioClustering -ModelPath $model
-            [pscustomobject]@{{ Trained = $trained; Again = $again; New = $new; Format = $saved.format }}", ("model", model));
+            [pscustomobject]@{{ Trained = $trained; Again = $again; New = $new; Format = $saved.format
+                               SameStatistics = $kept.normalizationMean -eq $saved.encoder.normalizationMean -and $kept.normalizationStd -eq $saved.encoder.normalizationStd }}", ("model", model));
         var o = r.Output.Single();
+        Assert.True(Prop<bool>(o, "SameStatistics"));
         var trained = ((object[])Prop<object>(o, "Trained")).Cast<PSObject>().ToList();
         var again = ((object[])Prop<object>(o, "Again")).Cast<PSObject>().ToList();
         var fresh = ((object[])Prop<object>(o, "New")).Cast<PSObject>().ToList();
@@ -139,10 +142,27 @@ public sealed class DeepClusterTrainingTests : IClassFixture<ModuleHostFixture>,
         var other = Fails("Get-ChildItem $audio -Filter *.wav | Get-AudioEmbedding -Encoder ByolA -Seed 4 | Invoke-AudioClustering -ModelPath $model", ("model", model));
         Assert.Contains("BYOL-A encoder trained with it", other);
         Assert.Contains("-NormalizationMean", other);
-        // The right encoder with statistics of other clips (three of them) is another normalisation.
-        var norm = Fails("Get-ChildItem $audio -Filter *.wav | Select-Object -First 3 | Get-AudioEmbedding -Encoder ByolA -ModelPath ($model -replace '\\.json$', '.encoder.pth') | " +
-                         "Invoke-AudioClustering -ModelPath $model", ("model", model));
+        // The right encoder with other statistics is another normalisation.
+        var norm = Fails("Get-ChildItem $audio -Filter *.wav | Get-AudioEmbedding -Encoder ByolA -ModelPath ($model -replace '\\.json$', '.encoder.pth') " +
+                         "-NormalizationMean -5 -NormalizationStd 5 | Invoke-AudioClustering -ModelPath $model", ("model", model));
         Assert.Contains("another log-mel normalisation", norm);
+    }
+
+    [Fact]
+    public void NormalisationKeptBesideOtherWeightsIsRefusedNamingTheFile()
+    {
+        var model = Path.Combine(temp.Path, "dc.json");
+        var encoderFile = Path.Combine(temp.Path, "dc.encoder.pth");
+        Run(Train + " -Seed 3 -ModelPath $model | Out-Null", ("model", model));
+        // Statistics written for other weights (as when the .pth was replaced since): the hash does not match.
+        var sidecar = encoderFile + ".json";
+        var json = File.ReadAllText(sidecar);
+        File.WriteAllText(sidecar, System.Text.RegularExpressions.Regex.Replace(json, "\"weightsSha256\": \"[0-9a-f]+\"", "\"weightsSha256\": \"000000000000\""));
+        var stale = Fails("Get-ChildItem $audio -Filter *.wav | Get-AudioEmbedding -Encoder ByolA -ModelPath $enc", ("enc", encoderFile));
+        Assert.Contains($"'{encoderFile}.json' holds the normalisation of other weights", stale);
+        // Statistics given on the command line do not read the file.
+        var given = Run("Get-ChildItem $audio -Filter *.wav | Get-AudioEmbedding -Encoder ByolA -ModelPath $enc -NormalizationMean -5 -NormalizationStd 5", ("enc", encoderFile));
+        Assert.Equal(18, given.Output.Count);
     }
 
     [Fact]

@@ -74,6 +74,20 @@ public sealed record EncoderSettings
         if (condition) throw new ArgumentException(message, parameter);
     }
 
+    /// <summary>
+    /// These settings with the normalisation kept beside BYOL-A weights (<see cref="ByolaNormalizationFile"/>) filled
+    /// in when none was given; <paramref name="source"/> names the file read, or is null. Throws InvalidDataException
+    /// for a file that cannot be read or belongs to other weights.
+    /// </summary>
+    public EncoderSettings WithSavedNormalization(out string? source)
+    {
+        source = null;
+        if (Kind != EncoderKind.ByolA || ModelPath == null || Normalization != null) return this;
+        if (ByolaNormalizationFile.Read(ModelPath) is not { } stats) return this;
+        source = ByolaNormalizationFile.PathFor(ModelPath);
+        return this with { NormalizationMean = stats.Mean, NormalizationStd = stats.Std };
+    }
+
     /// <summary>Builds the encoder (validating first). <paramref name="threads"/>: intra-op threads per clip.</summary>
     public IAudioEncoder Create(int threads = 1)
     {

@@ -88,6 +88,16 @@ public sealed class GetAudioEmbeddingCommand : ClipTransformCmdlet, IDisposable
         }
         try
         {
+            settings = settings.WithSavedNormalization(out var savedNormalization);
+            if (savedNormalization != null)
+                WriteVerbose($"Log-mel normalisation from '{savedNormalization}', as the encoder was trained: {settings.Normalization}.");
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "GetAudioEmbedding.NormalizationFileFailed", ErrorCategory.InvalidData, ModelPath));
+        }
+        try
+        {
             // One libtorch / ONNX Runtime thread per clip: clips already run in parallel, one per core.
             encoder = settings.Create(threads: 1);
         }

@@ -79,6 +79,11 @@ public sealed class InvokeDeepClusterTrainingCommand : ClipTransformCmdlet
 
     protected override AudioReadOptions ReadOptions => new() { SampleRate = ByolaEncoder.MelOptions.SampleRate, Mono = true };
 
+    /// <summary>How new clips join the clusters of a saved model and its trained encoder (the normalisation is kept beside the encoder).</summary>
+    internal static string NewClipsHint(string encoderFile, string modelFile, NormalizationStats stats) => string.Create(CultureInfo.InvariantCulture,
+        $"New clips into these clusters: Get-AudioEmbedding -Encoder ByolA -ModelPath '{encoderFile}' | Invoke-AudioClustering -ModelPath '{modelFile}' " +
+        $"(the encoder's log-mel normalisation, mean {stats.Mean:R} and std {stats.Std:R}, is kept in '{ByolaNormalizationFile.PathFor(encoderFile)}').");
+
     /// <summary>The encoder file written beside a DeepCluster model: x.json gives x.encoder.pth.</summary>
     public static string EncoderPathFor(string modelPath) => System.IO.Path.ChangeExtension(modelPath, null) + ".encoder.pth";
 
@@ -139,6 +144,7 @@ public sealed class InvokeDeepClusterTrainingCommand : ClipTransformCmdlet
     {
         if (modelFile == null || encoderFile == null) return;
         AtomicFile.Write(encoderFile, stream => stream.Write(epoch.EncoderWeights));
+        ByolaNormalizationFile.Write(encoderFile, epoch.Model.Encoder.Normalization);
         AtomicFile.Write(modelFile, epoch.Model.Save);
     }
 
@@ -174,10 +180,7 @@ public sealed class InvokeDeepClusterTrainingCommand : ClipTransformCmdlet
         }
         if (modelFile != null)
         {
-            var stats = result.Model.Encoder.Normalization;
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture,
-                $"Saved '{modelFile}' and the encoder '{encoderFile}'. New clips into these clusters: Get-AudioEmbedding -Encoder ByolA -ModelPath '{encoderFile}' " +
-                $"-NormalizationMean {stats.Mean:R} -NormalizationStd {stats.Std:R} | Invoke-AudioClustering -ModelPath '{modelFile}'"));
+            WriteVerbose($"Saved '{modelFile}' and the encoder '{encoderFile}'. " + NewClipsHint(encoderFile, modelFile, result.Model.Encoder.Normalization));
         }
         // The curve, one record per epoch with its pseudo-labels (Information stream, tag DeepClusterEpoch).
         foreach (var epoch in result.Epochs)

@@ -190,9 +190,7 @@ public sealed class InvokeSpiceTrainingCommand : DeepTrainingCmdlet
             SpiceSemiTrainer.Fit(logMels, reliable, ClusterCount, result.Model.Method, semiOptions, progress, log, Cancellation, SaveEncoder));
         if (ModelFile != null)
         {
-            var stats = semi.Model.Encoder.Normalization;
-            WriteVerbose(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"New clips into these clusters: Get-AudioEmbedding -Encoder ByolA -ModelPath '{encoderFile}' -NormalizationMean {stats.Mean:R} -NormalizationStd {stats.Std:R} | Invoke-AudioClustering -ModelPath '{ModelFile}'"));
+            WriteVerbose(InvokeDeepClusterTrainingCommand.NewClipsHint(encoderFile, ModelFile, semi.Model.Encoder.Normalization));
         }
         WriteResult(semi);
     }
@@ -202,6 +200,7 @@ public sealed class InvokeSpiceTrainingCommand : DeepTrainingCmdlet
     {
         if (ModelFile == null || encoderFile == null) return;
         AtomicFile.Write(encoderFile, stream => stream.Write(epoch.EncoderWeights));
+        ByolaNormalizationFile.Write(encoderFile, epoch.Model.Encoder.Normalization);
         SaveModel(epoch.Model.Save);
     }
 

@@ -299,6 +299,7 @@ public sealed class ByolaTrainer : IDisposable
         if (interrupted) throw new InvalidOperationException("This training was interrupted in the middle of an epoch; its weights are not saved.");
         var encoder = Learner.Encoder;
         AtomicFile.Write(path, stream => encoder.save_py(stream, leaveOpen: true));
+        ByolaNormalizationFile.Write(path, Normalization);
     }
 
     void SaveCheckpointCore(string path)
