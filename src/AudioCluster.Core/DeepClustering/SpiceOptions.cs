@@ -2,10 +2,6 @@ using AudioCluster.Runtime;
 
 namespace AudioCluster.DeepClustering;
 
-/// <summary>
-/// Settings of SPICE-Self (Niu and Wang, IEEE TIP 2022, stage 2) on frozen embeddings; defaults as the
-/// paper's official configuration except where noted.
-/// </summary>
 /// <summary>Where the first epoch's prototypes come from.</summary>
 public enum SpiceInitialization
 {
@@ -15,6 +11,10 @@ public enum SpiceInitialization
     KMeans,
 }
 
+/// <summary>
+/// Settings of SPICE-Self (Niu and Wang, IEEE TIP 2022, stage 2) on frozen embeddings; defaults as the
+/// paper's official configuration except where noted.
+/// </summary>
 public sealed record SpiceOptions
 {
     public const int DefaultSteps = 2000;

@@ -178,7 +178,7 @@ public sealed class InvokeDeepClusterTrainingCommand : ClipTransformCmdlet
             if (Device == ComputeDevice.Cuda) WriteWarning(result.DeviceNote);
             else WriteVerbose(result.DeviceNote);
         }
-        if (modelFile != null)
+        if (modelFile != null && encoderFile != null)
         {
             WriteVerbose($"Saved '{modelFile}' and the encoder '{encoderFile}'. " + NewClipsHint(encoderFile, modelFile, result.Model.Encoder.Normalization));
         }

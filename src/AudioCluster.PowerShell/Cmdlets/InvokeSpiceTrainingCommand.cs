@@ -188,7 +188,7 @@ public sealed class InvokeSpiceTrainingCommand : DeepTrainingCmdlet
         }
         var semi = Train("SPICE stage 3 training", (progress, log) =>
             SpiceSemiTrainer.Fit(logMels, reliable, ClusterCount, result.Model.Method, semiOptions, progress, log, Cancellation, SaveEncoder));
-        if (ModelFile != null)
+        if (ModelFile != null && encoderFile != null)
         {
             WriteVerbose(InvokeDeepClusterTrainingCommand.NewClipsHint(encoderFile, ModelFile, semi.Model.Encoder.Normalization));
         }
